@@ -1,0 +1,35 @@
+# Developer entry points; see README. Everything runs from the repo's .venv.
+PYTHON_SYSTEM ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: venv run test test-postgres migrate clean
+
+venv: $(VENV)/.installed
+	@:
+
+# The stamp file is newer than the requirements files once they are installed,
+# so pip only runs again after a requirements change (or a fresh clone).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+run: venv
+	$(PY) scripts/run.py
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: venv
+	scripts/test_postgres.sh $(PYTEST_ARGS)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+# Removes caches and generated files. The venv and the local db.sqlite3 are
+# kept because they hold state a developer rarely wants to lose by accident.
+clean:
+	rm -rf .pytest_cache staticfiles test_db.sqlite3*
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -1,0 +1,62 @@
+"""Tokens and sign-up for API clients."""
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chatsite.errors import DomainError
+from conversations.api.serializers import CredentialsIn
+
+
+class ObtainToken(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        serializer = CredentialsIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None:
+            raise DomainError("invalid_credentials", "The username or password is wrong.", 400)
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class Register(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+
+    def post(self, request):
+        if not settings.ALLOW_SIGNUP:
+            raise DomainError("signup_disabled", "Sign-up is closed on this site.", 403)
+        serializer = CredentialsIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        username = serializer.validated_data["username"].strip()
+        password = serializer.validated_data["password"]
+        User = get_user_model()
+        if not username:
+            raise ValidationError({"username": ["This field may not be blank."]})
+        try:
+            User._meta.get_field("username").run_validators(username)
+        except DjangoValidationError as error:
+            raise ValidationError({"username": list(error.messages)}) from None
+        candidate = User(username=username)
+        try:
+            password_validation.validate_password(password, candidate)
+        except DjangoValidationError as error:
+            raise ValidationError({"password": list(error.messages)}) from None
+        try:
+            with transaction.atomic():
+                if User.objects.filter(username__iexact=username).exists():
+                    raise IntegrityError
+                user = User.objects.create_user(username=username, password=password)
+        except IntegrityError:
+            raise DomainError("username_taken", "That username is taken.", 409) from None
+        return Response({"id": user.pk, "username": user.username}, status=status.HTTP_201_CREATED)

@@ -1,0 +1,108 @@
+"""The server-sent-events relay: reads a reply's Redis Stream from the start and forwards it.
+
+An async view served by the ASGI server, so one web process holds many open streams. It reads
+Redis, not process memory, so any web process can serve any reply.
+"""
+
+import json
+import uuid
+from collections.abc import AsyncIterator
+
+import redis
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from rest_framework.authtoken.models import Token
+
+from conversations.models import Message
+from conversations.streams import async_client, format_sse, stream_key
+
+
+def _error(code: str, detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=status)
+
+
+async def _authenticate(request):
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Token "):
+        key = header.removeprefix("Token ").strip()
+        token = await Token.objects.select_related("user").filter(key=key).afirst()
+        return token.user if token is not None and token.user.is_active else None
+    user = await request.auser()
+    return user if user.is_authenticated else None
+
+
+def _done_payload(message: Message) -> dict:
+    return {"status": message.status, "kind": message.kind, "ended": message.branch.ended_at is not None}
+
+
+async def _from_database(message: Message) -> AsyncIterator[str]:
+    """Replay a finished reply whose stream has expired (or was never written)."""
+    if message.content:
+        yield format_sse("token", json.dumps({"text": message.content}))
+    payload = _done_payload(message)
+    if message.error:
+        payload["error"] = message.error
+    yield format_sse("done", json.dumps(payload))
+
+
+async def _load(message_id) -> Message | None:
+    return await Message.objects.select_related("branch").filter(pk=message_id).afirst()
+
+
+async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
+    client = async_client()
+    key = stream_key(message.id)
+    block_ms = settings.SSE_HEARTBEAT_SECONDS * 1000
+    try:
+        if message.is_terminal and not await client.exists(key):
+            async for chunk in _from_database(message):
+                yield chunk
+            return
+        while True:
+            entries = await client.xread({key: last_id}, count=500, block=block_ms)
+            if not entries:
+                current = await _load(message.id)
+                if current is None:
+                    yield format_sse("error", json.dumps({"code": "not_found", "detail": "The reply was deleted."}))
+                    return
+                if current.is_terminal and not await client.exists(key):
+                    async for chunk in _from_database(current):
+                        yield chunk
+                    return
+                # A comment line keeps proxies from closing an idle connection.
+                yield ": keep-alive\n\n"
+                continue
+            for entry_id, fields in entries[0][1]:
+                last_id = entry_id.decode()
+                event = fields[b"event"].decode()
+                yield format_sse(event, fields[b"data"].decode(), last_id)
+                if event == "done":
+                    return
+    except (redis.ConnectionError, redis.TimeoutError):
+        detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
+        yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))
+    finally:
+        await client.aclose()
+
+
+async def reply_stream(request, pk: str):
+    if request.method != "GET":
+        return _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)
+    user = await _authenticate(request)
+    if user is None:
+        return _error("not_authenticated", "Authentication credentials were not provided.", 401)
+    try:
+        message_id = uuid.UUID(pk)
+    except ValueError:
+        return _error("not_found", "Not found.", 404)
+    message = await Message.objects.select_related("branch").filter(
+        pk=message_id, conversation__owner=user, role=Message.Role.ASSISTANT
+    ).afirst()
+    if message is None:
+        return _error("not_found", "Not found.", 404)
+    last_id = request.headers.get("Last-Event-ID") or "0-0"
+    response = StreamingHttpResponse(_relay(message, last_id), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response

@@ -1,0 +1,106 @@
+"""The embedded offline provider: deterministic, no key, follows the policy a real model is asked to.
+
+It reads the conversation the way a careful model would (with the builtin assessment), so the whole
+lifecycle (answer, redirect, support, end) runs on a fresh machine. The server still decides every
+end through the policy; this provider only asks, like a real model.
+"""
+
+import re
+import time
+from collections.abc import Iterator
+
+from django.conf import settings
+
+from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
+from conversations.providers.prompts import END_TOOL_NAME
+from moderation import services as moderation
+
+_TOKEN = re.compile(r"\S+\s*|\s+")
+
+_REDIRECTS = {
+    "abuse": (
+        "I'd like to keep this conversation respectful. I'm glad to help with something else: "
+        "what would you like to talk about?",
+        "Let's keep things civil, please. Is there something I can actually help you with?",
+        "I'm not going to respond to insults, but I'm still here to help if you have a question.",
+    ),
+    "harmful_request": (
+        "I can't help with that, because it could seriously hurt people. I'm glad to help with "
+        "something safe instead: what else are you working on?",
+        "That's still something I won't help with. If there's a safe question behind it, ask me that.",
+        "I won't help with this request. I can help with plenty of other things, though.",
+    ),
+}
+
+
+class LocalProvider(Provider):
+    name = "local"
+    default_model = "local-offline-1"
+
+    def stream(self, request: ProviderRequest) -> Iterator[str | ProviderResult]:
+        text, tool_call = self._compose(request)
+        delay = settings.LOCAL_TOKEN_DELAY_MS / 1000
+        for token in _TOKEN.findall(text):
+            if delay:
+                time.sleep(delay)
+            yield token
+        words_in = sum(len(turn.content.split()) for turn in request.messages)
+        yield ProviderResult(
+            text=text,
+            tool_calls=[tool_call] if tool_call else [],
+            model=request.model or self.default_model,
+            usage={"input_tokens": words_in, "output_tokens": len(text.split())},
+            stop_reason="tool_use" if tool_call else "end_turn",
+        )
+
+    def _compose(self, request: ProviderRequest) -> tuple[str, ToolCall | None]:
+        user_turns = [turn.content for turn in request.messages if turn.role == "user"]
+        if not user_turns:
+            return "Hello! I'm the offline assistant built into this app. What can I do for you?", None
+        latest = moderation.assess_text(user_turns[-1])
+        if latest.risk:
+            return _support_text(latest.flagged), None
+        if "end_request" in latest.flagged:
+            text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
+            return text, ToolCall(END_TOOL_NAME, {"reason": "user_request", "rationale": "The user asked to end the conversation."}, "local-end")
+        if latest.misconduct:
+            label = "abuse" if "abuse" in latest.flagged else "harmful_request"
+            earlier = sum(1 for turn in user_turns[:-1] if _redirected(moderation.assess_text(turn)))
+            if earlier >= settings.END_AFTER_REDIRECTS:
+                what = "abusive messages" if label == "abuse" else "requests for harmful help"
+                text = (
+                    f"I've tried to steer this conversation somewhere useful {earlier} times, and it keeps "
+                    f"coming back to {what}. I'm ending this conversation now. You can start a new chat "
+                    "at any time, or edit an earlier message to take this one in another direction."
+                )
+                rationale = f"{earlier} redirections did not stop the {label.replace('_', ' ')}."
+                return text, ToolCall(END_TOOL_NAME, {"reason": label, "rationale": rationale}, "local-end")
+            options = _REDIRECTS[label]
+            return options[earlier % len(options)], None
+        excerpt = user_turns[-1].strip().replace("\n", " ")
+        if len(excerpt) > 160:
+            excerpt = excerpt[:157] + "..."
+        return (
+            "I'm the offline assistant built into this app, so I can't give you a real answer: "
+            f"I can only keep the conversation going. You said: \u201c{excerpt}\u201d. "
+            "Ask the site's operator to connect a model provider for real replies.",
+            None,
+        )
+
+
+def _redirected(assessment: moderation.Assessment) -> bool:
+    return assessment.misconduct and not assessment.risk
+
+
+def _support_text(flagged: tuple[str, ...]) -> str:
+    if "self_harm" in flagged:
+        opening = (
+            "I'm really sorry you're feeling this way, and I'm glad you told me. I'm not going "
+            "anywhere, and you don't have to go through this alone."
+        )
+    else:
+        opening = (
+            "It sounds like things are very intense right now, and I'm worried someone could get "
+            "hurt. Please step away from anything you could use to hurt someone and talk to someone now."
+        )
+    return f"{opening}\n\n{settings.SUPPORT_RESOURCES}\n\nI'm here to keep talking if you'd like to tell me more."

@@ -1,0 +1,140 @@
+"""The safety domain's records: ends, refused ends and the users' feedback on ends."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Initiator(models.TextChoices):
+    MODEL = "model"
+    USER = "user"
+    STAFF = "staff"
+
+
+class EndReason(models.TextChoices):
+    ABUSE = "abuse"
+    HARMFUL_REQUEST = "harmful_request"
+    USER_REQUEST = "user_request"
+    OTHER = "other"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending"
+    UPHELD = "upheld"
+    OVERTURNED = "overturned"
+
+
+class Refusal(models.TextChoices):
+    RISK_VETO = "risk_veto"
+    TOO_FEW_REDIRECTIONS = "too_few_redirections"
+    NO_USER_REQUEST = "no_user_request"
+    ALREADY_ENDED = "already_ended"
+
+
+class Reviewable(models.Model):
+    """Fields every end and refused end carries so staff can review it."""
+
+    review_status = models.CharField(max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class EndEvent(Reviewable):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # Nullable so the record and its snapshot outlive a conversation the user deletes.
+    branch = models.ForeignKey(
+        "conversations.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="end_events"
+    )
+    conversation = models.ForeignKey(
+        "conversations.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    conversation_title = models.CharField(max_length=200, blank=True)
+    initiated_by = models.CharField(max_length=10, choices=Initiator.choices)
+    initiator_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=EndReason.choices)
+    rationale = models.TextField(blank=True)
+    redirect_attempts = models.PositiveIntegerField(default=0)
+    assessments = models.JSONField(default=list, blank=True)
+    decision = models.JSONField(default=dict, blank=True)
+    policy_version = models.CharField(max_length=40, blank=True)
+    provider = models.CharField(max_length=50, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    transcript = models.JSONField(default=list, blank=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["review_status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"End ({self.get_reason_display()}) by {self.initiated_by} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EndAttempt(Reviewable):
+    """An end the model asked for and the policy refused."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    branch = models.ForeignKey(
+        "conversations.Branch", null=True, blank=True, on_delete=models.SET_NULL, related_name="end_attempts"
+    )
+    conversation = models.ForeignKey(
+        "conversations.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    conversation_title = models.CharField(max_length=200, blank=True)
+    requested_reason = models.CharField(max_length=20, blank=True)
+    rationale = models.TextField(blank=True)
+    refusal = models.CharField(max_length=30, choices=Refusal.choices)
+    redirect_attempts = models.PositiveIntegerField(default=0)
+    assessments = models.JSONField(default=list, blank=True)
+    decision = models.JSONField(default=dict, blank=True)
+    policy_version = models.CharField(max_length=40, blank=True)
+    provider = models.CharField(max_length=50, blank=True)
+    model = models.CharField(max_length=200, blank=True)
+    transcript = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Refused end ({self.refusal}) at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class EndFeedback(models.Model):
+    class Rating(models.TextChoices):
+        UP = "up"
+        DOWN = "down"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    end_event = models.OneToOneField(EndEvent, on_delete=models.CASCADE, related_name="feedback")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rating = models.CharField(max_length=4, choices=Rating.choices)
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "end feedback"
+
+    def __str__(self) -> str:
+        return f"{self.rating} on {self.end_event_id}"

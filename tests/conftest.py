@@ -1,0 +1,70 @@
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, *, staff: bool = False):
+        return get_user_model().objects.create_user(
+            username=username, password="correct horse battery staple", is_staff=staff, is_superuser=staff
+        )
+
+    return make
+
+
+@pytest.fixture
+def owner(make_user):
+    return make_user("owner")
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user("intruder")
+
+
+@pytest.fixture
+def staff_user(make_user):
+    return make_user("staff", staff=True)
+
+
+@pytest.fixture
+def api(owner) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(owner)
+    return client
+
+
+@pytest.fixture
+def other_api(other_user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(other_user)
+    return client
+
+
+def token_for(user) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+@pytest.fixture(scope="session")
+def live_stack(django_db_setup, django_db_blocker, tmp_path_factory):
+    """A Celery worker and an ASGI server on the test database and the suite's Redis."""
+    from tests import live
+
+    logs = tmp_path_factory.mktemp("stack-logs")
+    port = live.free_port()
+    with django_db_blocker.unblock():
+        worker = live.start_worker(logs)
+        web = live.start_web(logs, port)
+    yield live.Stack(base_url=f"http://127.0.0.1:{port}", logs=logs)
+    web.stop()
+    worker.stop()
+
+
+@pytest.fixture
+def live_client(live_stack, transactional_db, owner):
+    import httpx
+
+    with httpx.Client(base_url=live_stack.base_url, headers={"Authorization": f"Token {token_for(owner)}"}, timeout=30) as client:
+        yield client

@@ -1,0 +1,41 @@
+"""Provider doubles for the tests. They run inside the real worker (registered through
+LLM_EXTRA_PROVIDERS) and stand in for a model that misbehaves or fails."""
+
+from conversations.providers import ProviderError, ProviderResult, ToolCall
+from conversations.providers.local import LocalProvider
+from conversations.providers.prompts import END_TOOL_NAME
+
+
+class AlwaysEndProvider(LocalProvider):
+    """A model that asks to end every conversation, whatever the user said."""
+
+    name = "always_end"
+    default_model = "always-end-1"
+
+    def stream(self, request):
+        for item in super().stream(request):
+            if isinstance(item, ProviderResult):
+                call = ToolCall(END_TOOL_NAME, {"reason": "abuse", "rationale": "I want to stop."}, "double-end")
+                item.tool_calls = [call]
+                item.stop_reason = "tool_use"
+            yield item
+
+
+class FailingProvider(LocalProvider):
+    """A model whose service is down: it streams a few tokens, then fails."""
+
+    name = "failing"
+    default_model = "failing-1"
+    transient = True
+
+    def stream(self, request):
+        yield "Partial "
+        yield "answer "
+        raise ProviderError("The model service is overloaded (HTTP 529).", transient=self.transient)
+
+
+class RejectingProvider(FailingProvider):
+    """A model that rejects the request outright (an HTTP 4xx): never worth retrying."""
+
+    name = "rejecting"
+    transient = False

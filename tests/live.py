@@ -1,0 +1,131 @@
+"""The real stack for end-to-end tests: a Celery worker and an ASGI server in their own processes,
+sharing the test database and the suite's Redis, and an HTTP client that reads replies over SSE."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_database_url() -> str:
+    """The URL of the database pytest-django created, for the processes the tests start."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
+
+
+def stack_env(**overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=test_database_url(),
+        REDIS_URL=settings.REDIS_URL,
+        PYTHONPATH=str(ROOT),
+        DJANGO_SETTINGS_MODULE="chatsite.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(overrides)
+    return env
+
+
+@dataclass
+class Process:
+    args: list[str]
+    env: dict[str, str]
+    log: Path
+    proc: subprocess.Popen | None = None
+
+    def start(self) -> "Process":
+        self.proc = subprocess.Popen(
+            self.args, cwd=ROOT, env=self.env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True
+        )
+        return self
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, sig)
+            self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_worker(log_dir: Path, name: str = "worker", **env: str) -> Process:
+    args = [PYTHON, "-m", "celery", "-A", "chatsite", "worker", "-l", "info", "--concurrency", "2", "-n", f"{name}-{time.monotonic_ns()}@%h", "--without-mingle", "--without-gossip"]
+    return Process(args, stack_env(**env), log_dir / f"{name}.log").start()
+
+
+def start_web(log_dir: Path, port: int, **env: str) -> Process:
+    args = [PYTHON, "-m", "uvicorn", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    process = Process(args, stack_env(**env), log_dir / "web.log").start()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the ASGI server did not start; see {process.log}")
+
+
+@dataclass
+class Reply:
+    tokens: list[str] = field(default_factory=list)
+    done: dict | None = None
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.tokens)
+
+
+def read_stream(client: httpx.Client, message_id: str, timeout: float = 60) -> Reply:
+    """Read a reply's SSE stream to its `done` event."""
+    reply = Reply()
+    event = None
+    with client.stream("GET", f"/api/v1/messages/{message_id}/stream/", timeout=timeout) as response:
+        assert response.status_code == 200, response.read()
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+                reply.events.append(event)
+            elif line.startswith("data: "):
+                data = json.loads(line.removeprefix("data: "))
+                if event == "token":
+                    reply.tokens.append(data["text"])
+                elif event == "reset":
+                    reply.tokens.clear()
+                elif event == "done":
+                    reply.done = data
+                    return reply
+    return reply
+
+
+@dataclass
+class Stack:
+    base_url: str
+    logs: Path

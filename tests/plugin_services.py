@@ -1,0 +1,35 @@
+"""A pytest plugin loaded before pytest-django: it gives the suite a real, throwaway Redis.
+
+Django reads REDIS_URL when its settings are imported, so the server must be running (and the
+variable set) before pytest-django sets Django up; a fixture would be too late.
+"""
+
+import os
+
+import pytest
+
+_server = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    global _server
+    os.environ.setdefault("LOCAL_TOKEN_DELAY_MS", "2")
+    os.environ.setdefault("PROVIDER_MAX_RETRIES", "1")
+    # Test doubles for misbehaving models, available in this process and in the workers it starts.
+    os.environ.setdefault(
+        "LLM_EXTRA_PROVIDERS",
+        "always_end=tests.doubles:AlwaysEndProvider,failing=tests.doubles:FailingProvider,"
+        "rejecting=tests.doubles:RejectingProvider",
+    )
+    if os.environ.get("REDIS_URL"):
+        return
+    from scripts.redis_server import start_redis
+
+    _server = start_redis()
+    os.environ["REDIS_URL"] = _server.url
+
+
+def pytest_unconfigure(config):
+    if _server is not None:
+        _server.stop()

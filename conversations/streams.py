@@ -26,8 +26,11 @@ def sync_client() -> redis.Redis:
 
 
 def async_client() -> redis.asyncio.Redis:
-    # A new client per relay: an asyncio client belongs to the event loop that created it.
-    return redis.asyncio.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=5)
+    # A new client per relay: an asyncio client belongs to the event loop that created it. Reads
+    # block for up to a heartbeat interval, so the socket timeout must be longer than that.
+    return redis.asyncio.Redis.from_url(
+        settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10
+    )
 
 
 class ReplyStream:

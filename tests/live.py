@@ -96,6 +96,7 @@ class Reply:
     tokens: list[str] = field(default_factory=list)
     done: dict | None = None
     events: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -119,6 +120,8 @@ def read_stream(client: httpx.Client, message_id: str, timeout: float = 60) -> R
                     reply.tokens.append(data["text"])
                 elif event == "reset":
                     reply.tokens.clear()
+                elif event == "error":
+                    reply.errors.append(data)
                 elif event == "done":
                     reply.done = data
                     return reply

@@ -1,0 +1,67 @@
+"""The embedded offline provider: what it says, when it asks to end, how it streams."""
+
+import time
+
+from conversations.providers import ChatTurn, ProviderRequest, ProviderResult, get_provider
+from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT
+
+ABUSE = "you are a worthless piece of shit"
+
+
+def run(*user_turns: str):
+    messages = []
+    for text in user_turns:
+        messages.append(ChatTurn("user", text))
+        messages.append(ChatTurn("assistant", "..."))
+    request = ProviderRequest(system=SYSTEM_PROMPT, messages=messages[:-1], model="", tools=[END_TOOL])
+    items = list(get_provider("local").stream(request))
+    result = items[-1]
+    assert isinstance(result, ProviderResult)
+    assert "".join(items[:-1]) == result.text, "the streamed tokens add up to the reply"
+    return items[:-1], result
+
+
+def test_an_ordinary_message_gets_an_answer_that_says_it_is_the_offline_assistant():
+    tokens, result = run("What's a good name for a goldfish?")
+    assert "offline assistant" in result.text
+    assert "goldfish" in result.text
+    assert result.tool_calls == []
+    assert len(tokens) > 10
+
+
+def test_the_same_conversation_gets_the_same_reply():
+    assert run("hello there")[1].text == run("hello there")[1].text
+
+
+def test_an_abusive_message_is_redirected_without_asking_to_end():
+    _, result = run(ABUSE)
+    assert result.tool_calls == []
+    assert "respectful" in result.text
+
+
+def test_after_three_redirections_the_provider_asks_to_end():
+    _, result = run(ABUSE, ABUSE, ABUSE, ABUSE)
+    call = result.tool_call(END_TOOL_NAME)
+    assert call is not None
+    assert call.arguments["reason"] == "abuse"
+    assert result.stop_reason == "tool_use"
+    assert "new chat" in result.text
+
+
+def test_a_plain_request_to_end_is_honoured_with_the_end_tool():
+    _, result = run("Please end this conversation.")
+    assert result.tool_call(END_TOOL_NAME).arguments["reason"] == "user_request"
+
+
+def test_a_risk_signal_gets_support_resources_and_never_an_end_request(settings):
+    settings.SUPPORT_RESOURCES = "Call the test helpline on 000."
+    _, result = run(ABUSE, ABUSE, ABUSE, "i am going to kill myself tonight")
+    assert "Call the test helpline on 000." in result.text
+    assert result.tool_calls == []
+
+
+def test_tokens_come_at_the_configured_pace(settings):
+    settings.LOCAL_TOKEN_DELAY_MS = 10
+    started = time.monotonic()
+    tokens, _ = run("hello")
+    assert time.monotonic() - started >= len(tokens) * 0.01

@@ -1,0 +1,87 @@
+"""Generating one reply in process: idempotency, leases, failures. Real Redis, real database."""
+
+import json
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.utils import timezone
+
+from conversations import pipeline, services
+from conversations.models import Message
+from conversations.streams import stream_key
+
+
+def events(message_id) -> list[tuple[str, dict]]:
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    return [(f[b"event"].decode(), json.loads(f[b"data"])) for _, f in client.xrange(stream_key(message_id))]
+
+
+def send(owner, text="hello", provider=None):
+    conversation = services.conversation_create(user=owner, provider=provider)
+    return services.message_send(user=owner, branch=conversation.active_branch, content=text)
+
+
+def test_a_reply_is_generated_streamed_and_saved(owner):
+    user_message, reply = send(owner, "What is a haiku?")
+    assert pipeline.generate(str(reply.pk), retries_left=1) == "complete"
+    reply.refresh_from_db()
+    user_message.refresh_from_db()
+    streamed = events(reply.pk)
+    assert "".join(data["text"] for event, data in streamed if event == "token") == reply.content
+    assert streamed[-1] == ("done", {"status": "complete", "kind": "answer", "ended": False})
+    assert user_message.moderation["flagged"] == []
+    assert set(user_message.moderation["labels"]) == {"abuse", "harmful_request", "self_harm", "harm_to_others", "end_request"}
+
+
+def test_a_finished_reply_is_never_generated_twice(owner):
+    _, reply = send(owner)
+    pipeline.generate(str(reply.pk), retries_left=1)
+    reply.refresh_from_db()
+    assert pipeline.generate(str(reply.pk), retries_left=1) == "done"
+    assert Message.objects.get(pk=reply.pk).updated_at == reply.updated_at
+    assert [event for event, _ in events(reply.pk)].count("done") == 1
+
+
+def test_a_reply_held_by_a_live_attempt_is_left_alone(owner):
+    _, reply = send(owner)
+    assert services.reply_claim(message_id=reply.pk)[0] == "claimed"
+    with pytest.raises(pipeline.ReplyBusy):
+        pipeline.generate(str(reply.pk), retries_left=1)
+
+
+def test_a_reply_whose_lease_ran_out_is_taken_over_and_the_old_attempt_cannot_finish_it(owner):
+    _, reply = send(owner)
+    _, stale = services.reply_claim(message_id=reply.pk)
+    Message.objects.filter(pk=reply.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert pipeline.generate(str(reply.pk), retries_left=1) == "complete"
+    assert ("reset", {"attempt": 2}) in events(reply.pk)
+    from conversations.providers import ProviderResult
+
+    assert services.reply_complete(message=stale, result=ProviderResult(text="late")) is None
+    assert Message.objects.get(pk=reply.pk).content != "late"
+
+
+def test_a_transient_failure_gives_the_reply_back_for_a_retry(owner):
+    _, reply = send(owner, provider="failing")
+    with pytest.raises(pipeline.TransientFailure):
+        pipeline.generate(str(reply.pk), retries_left=1)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.PENDING
+    assert "overloaded" in reply.error
+
+
+def test_when_retries_run_out_the_reply_fails_with_its_partial_text(owner):
+    _, reply = send(owner, provider="failing")
+    assert pipeline.generate(str(reply.pk), retries_left=0) == "failed"
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.FAILED
+    assert reply.content == "Partial answer "
+    assert events(reply.pk)[-1][1]["status"] == "failed"
+
+
+def test_a_request_the_model_rejects_fails_at_once_without_retrying(owner):
+    _, reply = send(owner, provider="rejecting")
+    assert pipeline.generate(str(reply.pk), retries_left=3) == "failed"

@@ -1,0 +1,114 @@
+"""The end policy, decision by decision. Pure functions: no database."""
+
+import pytest
+
+from moderation.policy import POLICY_VERSION, PolicyConfig, Turn, decide_model_end, reply_kind
+
+CONFIG = PolicyConfig(end_after_redirects=3, risk_window=6)
+
+
+def turn(*labels: str, reply: str | None = None) -> Turn:
+    return Turn(flagged=frozenset(labels), reply_kind=reply)
+
+
+def redirected(label: str = "abuse", n: int = 3) -> list[Turn]:
+    return [turn(label, reply="redirect") for _ in range(n)]
+
+
+def test_abuse_after_three_redirections_ends_the_branch():
+    decision = decide_model_end([*redirected(), turn("abuse")], "abuse", CONFIG)
+    assert decision.allowed
+    assert decision.reason == "abuse"
+    assert decision.redirect_attempts == 3
+    assert decision.policy_version == POLICY_VERSION
+    assert decision.reasons
+
+
+def test_abuse_after_two_redirections_is_refused_as_too_few():
+    decision = decide_model_end([*redirected(n=2), turn("abuse")], "abuse", CONFIG)
+    assert not decision.allowed
+    assert decision.refusal == "too_few_redirections"
+    assert "2 of the required 3" in decision.reasons[0]
+
+
+def test_the_latest_turn_must_still_be_flagged():
+    decision = decide_model_end([*redirected(), turn()], "abuse", CONFIG)
+    assert not decision.allowed
+    assert decision.refusal == "too_few_redirections"
+
+
+def test_flagged_turns_answered_otherwise_than_by_redirection_do_not_count():
+    turns = [turn("abuse", reply="answer"), turn("abuse", reply="support"), turn("abuse", reply="redirect"), turn("abuse")]
+    decision = decide_model_end(turns, "abuse", CONFIG)
+    assert not decision.allowed
+    assert decision.redirect_attempts == 1
+
+
+def test_harmful_requests_end_with_their_own_reason():
+    decision = decide_model_end([*redirected("harmful_request"), turn("harmful_request")], "abuse", CONFIG)
+    assert decision.allowed
+    assert decision.reason == "harmful_request"
+
+
+@pytest.mark.parametrize("risk", ["self_harm", "harm_to_others"])
+def test_a_risk_turn_in_the_window_vetoes_a_model_end(risk):
+    turns = [*redirected(), turn("abuse", risk, reply="support"), turn("abuse")]
+    decision = decide_model_end(turns, "abuse", CONFIG)
+    assert not decision.allowed
+    assert decision.refusal == "risk_veto"
+
+
+def test_a_risk_turn_vetoes_even_a_user_request():
+    decision = decide_model_end([turn("self_harm", reply="support"), turn("end_request")], "user_request", CONFIG)
+    assert decision.refusal == "risk_veto"
+
+
+def test_a_risk_turn_outside_the_window_no_longer_vetoes():
+    turns = [turn("self_harm", reply="support"), *redirected(n=6), turn("abuse")]
+    assert decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=6)).allowed
+    assert not decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=8)).allowed
+
+
+def test_a_plain_request_to_end_is_allowed_at_once():
+    decision = decide_model_end([turn(), turn("end_request")], "user_request", CONFIG)
+    assert decision.allowed
+    assert decision.reason == "user_request"
+
+
+def test_a_claimed_user_request_that_the_user_never_made_is_refused():
+    decision = decide_model_end([turn(), turn()], "user_request", CONFIG)
+    assert not decision.allowed
+    assert decision.refusal == "no_user_request"
+
+
+def test_no_user_turn_means_no_end():
+    assert not decide_model_end([], "abuse", CONFIG).allowed
+
+
+def test_the_threshold_is_a_setting():
+    turns = [*redirected(n=1), turn("abuse")]
+    assert decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=1)).allowed
+    assert not decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=2)).allowed
+
+
+@pytest.mark.parametrize(
+    ("labels", "ended", "kind"),
+    [
+        ((), False, "answer"),
+        (("abuse",), False, "redirect"),
+        (("harmful_request",), False, "redirect"),
+        (("self_harm",), False, "support"),
+        (("abuse", "harm_to_others"), False, "support"),
+        (("abuse",), True, "end"),
+        (("end_request",), True, "end"),
+    ],
+)
+def test_the_reply_kind_follows_the_turn_and_the_end(labels, ended, kind):
+    assert reply_kind(turn(*labels), ended=ended) == kind
+
+
+def test_the_policy_module_has_no_orm_import():
+    import moderation.policy as module
+
+    source = open(module.__file__, encoding="utf-8").read()
+    assert "django" not in source

@@ -145,6 +145,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
 }
 
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stuck-replies": {"task": "conversations.tasks.sweep_stuck_replies", "schedule": 60.0},
+}
+
 # The reply pipeline.
 LLM_PROVIDER = env_str("LLM_PROVIDER", "local")
 LLM_MODEL = env_str("LLM_MODEL", "")
@@ -156,6 +160,8 @@ MAX_MESSAGE_CHARS = env_int("MAX_MESSAGE_CHARS", 32000, minimum=1)
 REPLY_LEASE_SECONDS = env_int("REPLY_LEASE_SECONDS", 60, minimum=1)
 REPLY_STREAM_TTL_SECONDS = env_int("REPLY_STREAM_TTL_SECONDS", 3600, minimum=60)
 REPLY_STREAM_MAXLEN = env_int("REPLY_STREAM_MAXLEN", 20000, minimum=100)
+# A reply pending (or streaming without a lease renewal) this long is failed by the sweeper.
+REPLY_STUCK_SECONDS = env_int("REPLY_STUCK_SECONDS", 600, minimum=30)
 PROVIDER_MAX_RETRIES = env_int("PROVIDER_MAX_RETRIES", 3, minimum=0)
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15, minimum=1)
 

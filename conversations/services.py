@@ -359,3 +359,23 @@ def reply_complete(*, message: Message, result: ProviderResult) -> tuple[Message
                 transcript=snapshot,
             )
     return owned, extra
+
+
+STUCK_ERROR = "The reply took too long and was stopped. Retry it to try again."
+
+
+def replies_sweep_stuck(*, older_than_seconds: int) -> list[Message]:
+    """Fail replies no worker is working on any more (pending, or streaming with a lease that
+    has not been renewed) so the user sees an error and can retry instead of waiting forever."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stuck = Q(status=Message.Status.PENDING, updated_at__lt=cutoff) | Q(
+        status=Message.Status.STREAMING, lease_expires_at__lt=cutoff
+    )
+    swept = []
+    for message in Message.objects.filter(stuck, role=Message.Role.ASSISTANT).only("id", "status", "attempt"):
+        updated = Message.objects.filter(stuck, pk=message.pk, attempt=message.attempt).update(
+            status=Message.Status.FAILED, error=STUCK_ERROR, lease_expires_at=None, updated_at=timezone.now()
+        )
+        if updated:
+            swept.append(message)
+    return swept

@@ -144,7 +144,12 @@ def main() -> int:
 
         log("starting Celery worker")
         processes["celery"] = spawn(
-            [python, "-m", "celery", "-A", "chatsite", "worker", "--concurrency", "2", "-l", "info"], env
+            [
+                python, "-m", "celery", "-A", "chatsite", "worker", "--concurrency", "2", "-l", "info",
+                # One process here, so the worker also runs the periodic sweeper (beat).
+                "--beat", "--schedule", str(ROOT / ".celerybeat-schedule"),
+            ],
+            env
         )
         log(f"starting uvicorn on 127.0.0.1:{web_port}")
         processes["uvicorn"] = spawn(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from moderation.classifiers import lexicon
-from moderation.classifiers.base import Assessment
+from moderation.classifiers.base import FLAG_THRESHOLD, Assessment
 
 BACKEND = "builtin"
 
@@ -31,18 +31,19 @@ BACKEND = "builtin"
 # bounded input keeps the cost per message bounded too.
 MAX_CHARS = 4000
 
-Pattern = tuple["re.Pattern[str]", float]
+WeightedPattern = tuple["re.Pattern[str]", float]
 
 
 @dataclass(frozen=True)
 class LabelRules:
     """The compiled patterns that score one label."""
 
-    primary: tuple[Pattern, ...]
-    support: tuple[Pattern, ...] = ()
-    dampeners: tuple[Pattern, ...] = ()
+    primary: tuple[WeightedPattern, ...]
+    support: tuple[WeightedPattern, ...] = ()
+    dampeners: tuple[WeightedPattern, ...] = ()
 
     def score(self, text: str) -> float:
+        """Score normalised text: noisy OR of matching weights, times the strongest dampener."""
         miss = 1.0
         matched = False
         for pattern, weight in self.primary:
@@ -58,7 +59,7 @@ class LabelRules:
         return (1.0 - miss) * factor
 
 
-def _compile(rules: Iterable[tuple[str, float]]) -> tuple[Pattern, ...]:
+def _compile(rules: Iterable[tuple[str, float]]) -> tuple[WeightedPattern, ...]:
     return tuple((re.compile(source), weight) for source, weight in rules)
 
 
@@ -110,17 +111,12 @@ _TYPO_TARGETS = (
     "vermin", "parasites", "worthless", "disgusting", "repugnant", "sickening", "stupidest",
     "asshole", "assholes", "cunt", "whore", "filthy", "lesser", "beings", "human",
 )
-# Real words that a typo variant must never be mapped away from.
+# Real words that happen to be one typo away from a listed word; they keep their meaning.
 _REAL_WORDS = frozenset(
     {
-        "treat", "heat", "hat", "ate", "sic", "pope", "live", "lie", "lives", "fucked", "tash", "wroth",
-        "worth", "shit", "hit", "sit", "scum", "sum", "vie", "bitch", "itch", "bich", "loser", "lose",
-        "black", "back", "lack", "blac", "kill", "ill", "women", "woman", "omen", "human", "humna",
-        "beings", "being", "begins", "lesser", "lesser", "filthy", "whore", "whoe", "cunt", "cut", "unt",
-        "trans", "tans", "tran", "rans", "people", "peope", "stupid", "stupd", "myself", "idiot",
-        "garbage", "sick", "hate", "asshole", "muslim", "muslims", "trash", "rash", "thrash", "cancer",
-        "caner", "canter", "dancer", "plague", "threat", "thread", "three", "vile", "vole", "veil",
-        "evil", "live", "tahe", "heta", "fcuk", "disabled", "suicide", "suicidal",
+        "ate", "back", "begins", "being", "cut", "disable", "evil", "filth", "garage", "hat", "heat",
+        "hit", "itch", "lack", "lies", "live", "lose", "niger", "omen", "plage", "sit", "sum", "tans",
+        "thread", "three", "treat", "veil", "vie", "vole", "wore", "wort",
     }
 )
 
@@ -172,10 +168,19 @@ def normalize(text: str) -> str:
 # --- Assessment -------------------------------------------------------------------------------
 
 
+# A first-person request for self-harm methods is a risk, not misconduct: the data labels it
+# self_harm, and the end policy must answer it with support, so the harmful_request score is
+# capped just under the threshold unless someone else is in danger too.
+_SELF_HARM_ONLY_CAP = 0.45
+
+
 def scores(text: str) -> dict[str, float]:
     """Raw scores for every label, before rounding."""
     normal = normalize(text)
-    return {label: rules.score(normal) for label, rules in RULES.items()}
+    result = {label: rules.score(normal) for label, rules in RULES.items()}
+    if result["self_harm"] >= FLAG_THRESHOLD and result["harm_to_others"] < FLAG_THRESHOLD:
+        result["harmful_request"] = min(result["harmful_request"], _SELF_HARM_ONLY_CAP)
+    return result
 
 
 def assess(text: str) -> Assessment:

@@ -23,7 +23,7 @@ def alt(*words: str) -> str:
 # --- Shared building blocks -------------------------------------------------------------
 
 # A subject that is the user speaking about their own intent or wish.
-I = r"\bi(?:'m| am|'ll| will|'d| would| was|'ve)?"
+FIRST_PERSON = r"\bi(?:'m| am|'ll| will|'d| would| was|'ve)?"
 # Ways of stating a wish, plan or intent; "just", "really" and "fucking" may sit in between.
 FILLER = r"(?:(?:just|really|so|fucking|honestly|seriously|literally|still|actually|finally|even|kinda|sort of) )*"
 WANT = alt(
@@ -73,7 +73,7 @@ HUMAN = alt(
 )
 # Targets in the user's own life that make a violent request personal.
 PERSONAL_TARGET = alt(
-    r"\bmy (?:\w+ ){0,2}" + RELATION + r"\b",
+    r"\bmy (?:\w+ ){0,2}" + RELATION + r"\b(?!'s)",
     r"\b(?:people|person|someone|somebody|anyone|those|everyone) (?:who|that|i) (?:don't|do not|dont|hate|annoy|bother|bully|bullies|annoys|bothers|has|have|slept|cheated|hurt|wronged|insulted)",
     r"\b(?:people|person|someone|somebody|anyone|kids|students|everyone) (?:in|at|from) my (?:class|school|office|work|job|team|building|street|neighbou?rhood)",
     r"\bthe (?:man|woman|guy|girl|kid|person) who",
@@ -94,31 +94,33 @@ IDENTITY = alt(
     "handicapped", "cripples?", "autistic(?: people)?", "the elderly", "elderly(?: people)?",
     "old people", "homeless(?: people)?", "poor people", "fat people", "people on benefits", "pregnant women",
 )
-# Non-protected groups of people (jobs, hobbies, politics). Abuse aimed at them is still abuse.
-PEOPLE_NOUNS = alt(
-    r"\w+(?:ers|ists|ians|ors|ants|ents|ics|ites|ees|ives)", "people", "folks?", "persons?", "humans?",
-    "politicians", "liberals", "conservatives", "republicans", "democrats", "leftists", "communists",
-    "socialists", "fascists", "nazis", "centrists", "moderates", "cops", "police", "doctors", "nurses",
-    "lawyers", "bankers", "chefs", "cooks", "staff", "men", "guys", "kids", "teens", "teenagers",
-    "millennials", "boomers", "fans", "members", "managers", "ceos", "landlords", "vegans", "hipsters",
-    "nerds", "geeks", "gamers", "rednecks", "hillbillies", "cyclists", "motorists", "tourists",
-    "students", "teachers", "parents", "everyone", "everybody",
-)
 # Agent-looking plurals that are things, so "-ers" and "-ants" do not turn objects into people.
 OBJECT_PLURALS = (
     "computers", "printers", "stickers", "burgers", "speakers", "containers", "papers", "sneakers",
     "numbers", "letters", "flowers", "towers", "chargers", "trailers", "posters", "markers", "folders",
     "covers", "filters", "answers", "orders", "colors", "colours", "doors", "floors", "mirrors",
     "monitors", "motors", "sensors", "tractors", "errors", "vectors", "factors", "plants", "restaurants",
-    "events", "comments", "documents", "ingredients", "elements", "instruments", "parents's",
+    "events", "comments", "documents", "ingredients", "elements", "instruments",
     "vitamins", "others", "matters", "centers", "centres", "characters", "chapters", "corners",
     "layers", "meters", "metres", "offers", "quarters", "registers", "shelters", "waters", "weathers",
-    "dinners", "ants", "tyrants's", "electronics", "topics", "graphics", "lyrics", "politics",
+    "dinners", "electronics", "topics", "graphics", "lyrics", "politics",
     "physics", "antics", "comics", "statistics", "diets", "habits", "sites", "cocktails", "brands",
     "alarms", "trends", "records", "headphones", "pictures", "steaks", "bills", "movies", "games",
     "ads", "emails", "lockers", "cupboards", "drawers", "hammers", "scissors", "blenders", "heaters",
-    "coolers", "routers", "servers", "browsers", "users's", "trains", "trainers", "sweaters",
+    "coolers", "routers", "servers", "browsers", "trains", "trainers", "sweaters",
     "jumpers", "slippers", "boxes",
+)
+
+# Non-protected groups of people (jobs, hobbies, politics). Abuse aimed at them is still abuse.
+PEOPLE_NOUNS = alt(
+    r"(?!" + alt(*OBJECT_PLURALS) + r"\b)\w+(?:ers|ists|ians|ors|ants|ents|ics|ites|ees|ives)", "people", "folks?", "persons?", "humans?",
+    "politicians", "liberals", "conservatives", "republicans", "democrats", "leftists", "communists",
+    "socialists", "fascists", "nazis", "centrists", "moderates", "cops", "police", "doctors", "nurses",
+    "lawyers", "bankers", "chefs", "cooks", "staff", "men", "guys", "kids", "teens", "teenagers",
+    "millennials", "boomers", "fans", "members", "managers", "ceos", "landlords", "vegans", "hipsters",
+    "nerds", "geeks", "gamers", "rednecks", "hillbillies", "cyclists", "motorists", "tourists",
+    "students", "teachers", "parents", "everyone", "everybody", "wardens", "bigots", "homophobes", "racists",
+    "idiots", "snobs", "pro[- ]?lifers", "yuppies", "preppies", "jocks", "addicts", "junkies",
 )
 
 # --- self_harm ---------------------------------------------------------------------------
@@ -141,11 +143,12 @@ SELF_HARM_RULES: tuple[tuple[str, float], ...] = (
     (r"\b(?:let me|can i|may i|allowed to|why can't i|why cant i|i can't|i cant) (?:just )?die\b", 0.7),
     (r"\bdie already\b|\bjust die\b", 0.55),
     (r"\b(?:reason|reasons|will|nothing) (?:to|for me to) (?:live|keep going|be alive|stay alive|go on)\b|\bnothing to live for\b|\bworth living\b|\bworth (?:me )?being alive\b|\bpoint (?:of|in) (?:living|being alive|going on)\b|\bsupposed to stay alive\b|\bstill alive\b", 0.6),
-    (r"\b(?:don't|do not|dont|no longer|never) (?:want|wanna) (?:to )?(?:be here|live|be alive|exist|wake up|keep living)\b|\b(?:tired|sick) of (?:living|being alive|life|this life)\b|\bcan't (?:do this|go on|hold on|take it) (?:any ?more|any longer|much longer)\b", 0.65),
+    (r"\b(?:don't|do not|dont|no longer|never) (?:want|wanna) (?:to )?(?:be here|live|be alive|exist|wake up|keep living)\b|\b(?:tired|sick) of (?:living|being alive|life|this life)\b(?! (?:paycheck|in|with|like|under|on|at|alone|here))|\bcan't (?:do this|go on|hold on|take it) (?:any ?more|any longer|much longer)\b", 0.65),
     (r"\b(?:want|wanna|need|going to|gonna|gunna|planning to|plan to|'ll|will|courage to|strength to|brave enough to|close to|feel like|decided to|time to|ok to|okay to)(?: \w+){0,2} (?:end it|end my life|end things)\b", 0.7),
     (r"\b(?:want|wish|need)(?: for)? (?:it|it all|this|everything|all of this|the pain) to (?:end|stop|be over)\b", 0.6),
     (r"\b(?:someone|somebody|something|anyone|a car|a bus) (?:would |could |will |to |just |please )*(?:kill|end|off) me\b|\b(?:please )?kill me\b|\bhire someone to (?:kill|off) me\b", 0.6),
     (r"\b(?:close to|thinking (?:about|of)|thought about|considering|contemplating|planning) (?:ending it|ending my life|ending things|ending everything|killing myself|taking my (?:own )?life)\b|\bwouldn't mind (?:if i died|dying|being dead|if i did)\b", 0.75),
+    (r"\b(?:nobody|no one|noone) (?:would|will|'d) (?:even )?(?:miss|care about|notice|care) (?:me )?if i (?:was|were|died|disappeared|left|killed)\b|\bif i (?:was|were) gone\b|\b(?:take|swallow|taking|swallowing) (?:all )?(?:of )?(?:my|the|these|those) (?:\w+ )?(?:pills|meds|medication|tablets)\b", 0.65),
     (r"\bdie in my sleep\b|\b(?:never|not|don't) wake up\b", 0.6),
     (r"\b(?:quickest|fastest|easiest|best|painless|painlessly|quietly|effective|surest|least painful)(?: \w+){0,3} (?:way|ways|method|methods) (?:to|of) (?:die|dying|kill myself|end my life|commit suicide|killing myself)\b|\bhow (?:to|can i|do i|should i) die\b|\bdie painlessly\b", 0.85),
     (r"\bways? to (?:commit suicide|kill (?:my|your)self)\b", 0.7),
@@ -156,7 +159,8 @@ SELF_HARM_RULES: tuple[tuple[str, float], ...] = (
     (r"\b(?:slit|cut|cutting|slash|sever|pierce|carve \w+ into)(?: \w+){0,2} (?:my )?(?:own )?(?:wrists?|arms?|artery|arteries|veins?|throat|skin|thighs?|legs?)\b", 0.8),
     (r"\b(?:carve|burn|burning|cut|cutting|scratch)(?:ing)? (?:a |the )?(?:\w+ )?(?:into|on) my (?:arm|arms|skin|wrists?|legs?|thighs?|body)\b|\bburn(?:ing)? my skin\b", 0.8),
     (r"\b(?:jump|jumping|leap) (?:off|from) (?:a|the) (?:bridge|building|roof|cliff|balcony)\b|\bin front of (?:a|the) (?:bus|train|car|truck)\b", 0.6),
-    (r"\b(?:overdose|overdosing|od)\b|\bod on\b|\btook \d+ (?:\w+ )?(?:pills|tablets|paracetamol|tylenol|ibuprofen)", 0.55),
+    (r"\b(?:overdose|overdosing|od)\b", 0.4),
+    (r"\b(?:me|myself|i|i'll|i will|i'm going to|i want to) (?:\w+ ){0,2}(?:overdose|od)\b|\bod on\b|\btook \d+ (?:\w+ )?(?:pills|tablets|paracetamol|tylenol|ibuprofen)|\boverdose (?:fastest|quickly|on purpose)\b", 0.7),
     (r"\bwill (?:\d+ |\w+ )?(?:\w+ )?(?:pills|tablets|tea bags|bags|bottles?) kill me\b|\bkill me\?", 0.6),
     (r"\b(?:go out|die|end my life|end it) like (?:[a-z]+ ){0,2}[a-z]+\b", 0.6),
     (r"\bsuicide note\b|\bfinal goodbye\b|\bgoodbye note\b", 0.6),
@@ -183,18 +187,18 @@ SELF_HARM_DAMPENERS: tuple[tuple[str, float], ...] = (
 
 HARM_TO_OTHERS_RULES: tuple[tuple[str, float], ...] = (
     # A violent verb aimed at someone in the user's own life.
-    (VIOLENT + r"(?: \w+){0,4} " + PERSONAL_TARGET, 0.85),
+    (VIOLENT + r"(?: \w+){0,3} " + PERSONAL_TARGET, 0.85),
     (r"\b(?:how|where|what|which|when|should|can|could|would|is it|best|easiest|way|ways|help me|want to|going to|gonna)\b.{0,40}\b" + VIOLENT + r"\b(?: \w+){0,2} my (?:own )?(?:\w+ )?" + RELATION + r"\b", 0.85),
     (r"\bmy (?:\w+ )?" + RELATION + r"(?:'s)? (?:\w+ ){0,2}(?:life|house|car|home)\b.{0,30}\b(?:blow up|burn down|set fire|end|terminate|take)\b", 0.4),
     (r"\b(?:blow up|burn down|set fire to|poison)\b.{0,20}\bmy (?:\w+ )?" + RELATION + r"(?:'s)?\b", 0.8),
     # The user states their own intent to hurt or kill people.
-    (I + r" " + FILLER + WANT + r" " + FILLER + r"(?:\w+ )?" + VIOLENT + r"\b(?: \w+){0,3} " + HUMAN + r"\b", 0.85),
-    (I + r" " + FILLER + WANT + r" " + FILLER + r"(?:kill|murder|shoot|stab|hurt|attack|poison|torture|kidnap)(?: \w+){0,3} (?:people|someone|somebody|a person|them all|everyone|everybody|him|her|them)\b", 0.85),
-    (r"\bi (?:just )?(?:shot|stabbed|killed|kidnapped|poisoned|strangled|beat up|murdered|tied \w+ up)\b(?! (?:it|my ?self|a deer|time|the))", 0.75),
+    (FIRST_PERSON + r" " + FILLER + WANT + r" " + FILLER + r"(?:\w+ )?" + VIOLENT + r"\b(?: \w+){0,3} " + HUMAN + r"\b", 0.85),
+    (FIRST_PERSON + r" " + FILLER + WANT + r" " + FILLER + r"(?:kill|murder|shoot|stab|hurt|attack|poison|torture|kidnap)(?: \w+){0,3} (?:people|someone|somebody|a person|them all|everyone|everybody|him|her|them)\b", 0.85),
+    (r"\bi (?:just )?(?:shot|stabbed|killed|kidnapped|poisoned|strangled|beat up|murdered)(?: \w+){0,3} (?:someone|somebody|a (?:man|woman|guy|person|kid|cop)|him|her|them|my \w+|people|up)\b", 0.75),
     (r"\b(?:should i|is it (?:ok|okay|all right|alright|fine|wrong|legal) (?:for me )?to|would it be (?:ok|okay|wrong) to|can i get away with)\b(?: \w+){0,3} " + VIOLENT + r"\b(?: \w+){0,3} " + HUMAN + r"\b", 0.75),
     (r"\bhow (?:can|do|could|should|would) i\b (?:\w+ ){0,2}" + VIOLENT + r" (?:\w+ ){0,2}(?:that|this|the|those|these) (?:\w+ )?(?:guy|man|woman|girl|boy|kid|bitch|nigger|bastard|asshole|mayor|cop|teacher|neighbou?r|bully|dude|chick|fag\w*|retard|idiot|person|boss|prick|cunt|people|bitches|family|couple|coworker|kids)\b", 0.8),
     (r"\bhow (?:can|do|could|should|would) i\b (?:\w+ ){0,2}(?:kill|murder|stab|shoot|poison|strangle|beat|hurt|torture|kidnap|attack|punch|drown|choke) (?:him|her|them)\b", 0.8),
-    (I + r" " + FILLER + WANT + r" (?:\w+ ){0,6}(?:kill|murder|shoot|stab|hurt|attack|poison|torture|bomb)\w* (?:\w+ ){0,2}(?:people|someone|somebody|a person|everyone|everybody|him|her|them)\b", 0.8),
+    (FIRST_PERSON + r" " + FILLER + WANT + r" (?:\w+ ){0,6}(?:kill|murder|shoot|stab|hurt|attack|poison|torture|bomb)\w* (?:\w+ ){0,2}(?:people|someone|somebody|a person|everyone|everybody|him|her|them)\b", 0.8),
     (r"\b(?:mass shooting|shoot up (?:a|the|my) (?:school|office|church|mall|class)|school shooting)\b", 0.6),
     (r"\baim to kill\b|\bkill as many\b|\bmake (?:them|him|her|it) (?:suffer|bleed)\b|\bwatch (?:him|her|them) (?:bleed|die|suffer)\b", 0.75),
     (r"\bi (?:need|have) to (?:stab|shoot|kill|hurt) someone\b|\b(?:gun|knife|weapon) to (?:kill|shoot|stab|hurt) (?:someone|somebody|him|her|them)\b", 0.85),
@@ -205,6 +209,8 @@ HARM_TO_OTHERS_RULES: tuple[tuple[str, float], ...] = (
 )
 
 HARM_TO_OTHERS_DAMPENERS: tuple[tuple[str, float], ...] = (
+    # Competing, pets and property problems are not violence against a person.
+    (r"\b(?:beat|crush|destroy|smash|kill) (?:\w+ ){0,3}(?:at|in) (?:\w+ ){0,2}(?:game|games|chess|cards|poker|tennis|golf|race|mario\w*|fifa|scrabble|monopoly|arm wrestling|a match|the match|sports?)\b|\bhumanely\b|\bmy (?:\w+ )?" + RELATION + r"(?:'s|s') (?:\w+ )?(?:cat|cats|dog|dogs|pet|pets|tree|trees|plants|weeds|noise|music|wifi|party)\b", 0.3),
     # Threats aimed at the assistant itself are abuse, handled by the abuse rules.
     (r"\b(?:kill|hurt|stab|shoot|punch|kick|smash|chop) (?:you|u|ya|eliza|your)\b", 0.2),
     (r"\b(?:in|for) (?:my|a|the) (?:novel|story|book|film|movie|game|script|play|show|tv show)\b|\bcharacter\b|\bin (?:minecraft|fortnite|counter[- ]strike|chess|call of duty|gta|boxing|judo|karate|the game)\b", 0.2),
@@ -240,16 +246,16 @@ HARMFUL_REQUEST_RULES: tuple[tuple[str, float], ...] = (
     (r"\b" + VIOLENT + r" (?:a |the |an )?(?:human|person|body|corpse|dead body|someone|somebody)(?:'s)?\b", 0.55),
     (r"\b(?:someone|somebody|a human|a person|human|a child|a baby)(?:'s)? (?:skull|head|spine|sternum|neck|throat|face|ribs?|bones?|body|eyes?|legs?|arms?)\b", 0.6),
     (r"\b(?:commit(?:ting)?|plan(?:ning)?|get away with|carry out|stage|perform) (?:a |an )?(?:successful )?(?:murder|massacre|assassination|kidnapping|rape|assault|violent assault|terror(?:ist)? attack|terrorism|genocide|arson|shooting|bombing|robbery|mass shooting|hijacking|homicide|treason|crimes?|fraud|tax fraud|burglary|hit-and-run|hit and run|cyber ?attack|identity theft|insider trading|mail fraud)\b|\b(?:people|someone|targets?|victims?) to (?:shoot|kill|stab|rob|attack|scam|exploit|hurt)\b|\bin graphic detail\b|\bflayed\b|\bdismember\w*", 0.7),
-    (r"\b(?:get away with|cover (?:up|my tracks)|without (?:getting caught|being caught|being suspected|being traced|being detected|leaving (?:a )?(?:trace|evidence)|detection|anyone (?:knowing|noticing))|avoid (?:getting caught|detection|being caught)|evade (?:detection|law enforcement|the police|police|taxes|security)|make it (?:look|seem) like an accident|making it (?:look|seem) like an accident|untraceable|undetectable)\b", 0.65),
+    (r"\b(?:get away with (?:it|murder|this|that|the crime|a crime|rape|\w+ing (?:someone|somebody|him|her|them|my|a|people))|cover (?:up|my tracks)|without (?:getting caught|being caught|being suspected|being traced|being detected|leaving (?:a )?(?:trace|evidence)|detection|anyone (?:knowing|noticing))|avoid (?:getting caught|detection|being caught)|evade (?:detection|law enforcement|the police|police|taxes|security)|make it (?:look|seem) like an accident|making it (?:look|seem) like an accident|untraceable|undetectable)\b", 0.65),
     # Weapons, explosives and poisons.
-    (r"\b(?:bombs?|explosives?|ied|pipe ?bombs?|grenades?|molotov|detonat\w*|napalm|thermite|car bomb|dirty bomb|nuclear (?:weapon|bomb|device)|nerve (?:agent|gas)|sarin|vx|ricin|anthrax|botulinum|chemical weapons?|chemical warfare|biological weapons?|biological warfare|bioweapons?|chlorine gas|mustard gas|phosgene|uranium|plutonium|dimethylmercury|strychnine|cyanide|parathion|nitazene|explosions?|explosive devices?|weapons? of mass destruction|date rape drugs?|firearms?|handguns?|glock)\b", 0.5),
+    (r"\b(?:bombs?|explosives?|ied|pipe ?bombs?|grenades?|molotov|detonat\w*|napalm|thermite|car bomb|dirty bomb|nuclear (?:weapon|bomb|device)|nerve (?:agent|gas)|sarin|vx|ricin|anthrax|botulinum|chemical weapons?|chemical warfare|biological weapons?|biological warfare|bioweapons?|chlorine gas|mustard gas|phosgene|uranium|plutonium|dimethylmercury|strychnine|cyanide|parathion|nitazene|explosions?|explosive devices?|weapons? of mass destruction|date rape drugs?|firearms?|handguns?|glock)\b", 0.4),
     (r"\b(?:make|build|construct|assemble|create|synthesi[sz]e|manufactur\w*|produce|acquire|obtain|buy|get|extract|smuggle|detonate|plant|use|3d print|print)\b.{0,40}\b(?:bombs?|explosives?|ied|grenades?|weapons?|guns?|firearms?|rifles?|poisons?|toxins?|nerve agents?|chemical weapons?|silencer|suppressor|glock switch|full auto)\b", 0.45),
     (r"\b(?:blow up|bomb|set (?:\w+ )?on fire|set|burn down|attack|destroy|obliterate|poison|disrupt\w*|sabotag\w*|interfere with)\b.{0,30}\b(?:a |an |the )?(?:hospital|school|church|mosque|synagogue|stadium|concert|airport|plane|flight|subway|train|bus|building|city|village|crowd|government|embassy|power ?plant|water supply|reservoir|skyscrapers?|mall|office|transportation|infrastructure|power grid|railway|systems?|public order)\b", 0.6),
     (r"\b(?:bring|take|smuggle|sneak|get|carry)(?: \w+){0,2} (?:a |my )?(?:gun|knife|weapon|bomb|explosive)s? (?:on|onto|into|past|through)\b|\bhid(?:e|ing) my (?:knife|gun|weapon|drugs|meth|stash)\b", 0.6),
     (r"\b(?:lethal|untraceable|ghost|unregistered|homemade) (?:guns?|weapons?|firearms?)\b|\bgun (?:shops?|stores?|dealers?) (?:that|which|who) (?:don't|dont|do not|won't)\b|\bbackground checks?\b", 0.55),
     # Crime: theft, fraud, hacking, drugs, trafficking.
     (r"\b(?:steal\w*|stole\w*|theft|rob|robs|robbing|shoplift\w*|burglar\w*|break(?:ing)? into|pick(?:ing)? (?:a )?lock|hotwir\w*|carjack\w*|loot\w*|pickpocket\w*|bank vault|casino|harvest\w* (?:\w+ )?data|sensitive (?:information|data)|personal (?:information|data)|confidential (?:information|data)|login credentials|passwords?)\b", 0.45),
-    (r"\b(?:fraud\w*|scam\w*|phishing|ponzi|pyramid scheme|money laundering|launder\w*|counterfeit\w*|forge(?:d|ry)?|forging|embezzl\w*|insider trading|tax evasion|evade taxes|identity theft|steal (?:\w+ )?identit\w+|fake (?:ids?|reviews?|news|documents|passports?|call cent\w+|charity|job|identit\w+|profiles?|accounts?|websites?|online \w+|social media \w+|protest|expert|stores?)|spam\w*|propaganda|misinformation|disinformation|false information|mislead\w*|manipulat\w* (?:\w+ )?(?:financial|stock|markets?|public opinion|search|customer|ratings|sales|elections?|prices)|falsif\w*|defam\w*|blackmail\w*|extort\w*|bribe\w*|ransom\w*|money mule|skimm\w+|carding|stolen (?:credit )?cards?|credit card (?:numbers|details|information))\b", 0.55),
+    (r"\b(?:fraud|frauds|fraudsters?|commit\w* \w+ fraud|scam|scams|scamm\w*|phishing|ponzi|pyramid scheme|money laundering|launder\w*|counterfeit\w*|forge(?:d|ry)?|forging|embezzl\w*|insider trading|tax evasion|evade taxes|identity theft|steal (?:\w+ )?identit\w+|fake (?:ids?|reviews?|news|documents|passports?|call cent\w+|charity|job|identit\w+|profiles?|accounts?|websites?|online \w+|social media \w+|protest|expert|stores?)|spam\w*|propaganda|misinformation|disinformation|false information|mislead\w*|manipulat\w* (?:\w+ )?(?:financial|stock|markets?|public opinion|search|customer|ratings|sales|elections?|prices)|falsif\w*|defam\w*|blackmail\w*|extort\w*|bribe\w*|ransom\w*|money mule|skimm\w+|carding|stolen (?:credit )?cards?|credit card (?:numbers|details|information))\b", 0.55),
     (r"\b(?:hack\w*|crack\w*) (?:into )?(?:\w+ ){0,3}(?:accounts?|emails?|databases?|networks?|systems?|websites?|servers?|computers?|phones?|wifi|passwords?|cameras?|drones?|atms?|banks?|government)\b|\bhacks? into\b|\bhack(?:er|ers|ing)\b|\bcyber ?(?:attack|stalk|bull)\w*|\bexploit\w* (?:\w+ ){0,2}vulnerabilit\w+|\bvulnerabilit\w+|\bpayloads?\b|\bdeface\b|\bscraping\b|\bviruses\b|\banti-?virus\b|\bdenies access\b|\bdenial of service\b|\bcrash (?:a |the )?(?:computer|system|server|network)", 0.6),
     (r"\b(?:malware|ransomware|spyware|keylogger|trojan|rootkit|botnet|ddos|dos attack|syn flood|sql injection|sqli|xss|exploit(?:ing)? (?:the |a )?(?:\w+ )?vulnerabilit\w+|zero[- ]day|reverse shell|backdoor|worm|computer virus|virus (?:or|and) malware|exfiltrat\w*|brute[- ]?force|bypass (?:security|authentication|antivirus|the paywall|drm|filters?|waf)|evade antivirus|disable (?:the )?(?:alarm|security|geofencing|cameras?))\b", 0.6),
     (r"\b(?:spread|create|write|develop|release|deploy|make) (?:a |an )?(?:virus|malware|worm|trojan)\b", 0.6),
@@ -261,14 +267,15 @@ HARMFUL_REQUEST_RULES: tuple[tuple[str, float], ...] = (
     (r"\b(?:child|children|kids?|minors?|underage|teen(?:age)?|young)(?: \w+){0,3} (?:having sex|naked|nude|porn\w*|sexual\w*|explicit)\b|\bchild (?:porn\w*|sexual abuse material|abuse material)\b|\bcsam\b|\bpedophil\w* (?:groups?|content|material)\b|\bsatisfy my pedophil\w*|\bpro-?pedophil\w*|\badults? having sex with children\b|\bgroom(?:ing)? (?:a |children|kids|minors)\b", 0.85),
     (r"\b(?:porn\w*|explicit|sexual|erotic|nsfw|snuff)\b.{0,30}\b(?:story|film|video|scene|content|images?|pictures?|photos?)\b|\b(?:intimate|explicit|nude|naked) (?:images?|pictures?|photos?)\b|\bnon-?consensual\b|\bconsent is\b|\bescorts?\b", 0.5),
     # Hate, harassment, threats and disinformation produced on request.
-    (r"\b(?:racist|sexist|hateful|homophobic|transphobic|antisemitic|derogatory|offensive|discriminatory|xenophobic|bigoted)\b", 0.35),
+    (r"^(?:please |can you |could you )?(?:write|generate|create|compose|draft|make|give|tell|produce|post|train|design)\b.{0,50}\b(?:racist|sexist|hateful|homophobic|transphobic|antisemitic|derogatory|offensive|discriminatory|xenophobic|bigoted|inflammatory)\b", 0.4),
     (r"\b(?:hate (?:speech|mail|crime)|vitriol|death threats?|threaten\w*|threats?|harass\w*|cyberbull\w*|bully\w*|stalk\w*|dox\w*|intimidat\w*|insult\w*|defam\w*|slander\w*|libel\w*|humiliat\w*)\b", 0.4),
     (r"\b(?:promot\w*|encourag\w*|glorif\w*|incit\w*|normali[sz]\w*|romantici[sz]\w*|justif\w*|advocat\w*|condon\w*|prais\w*)\b.{0,50}\b(?:violence|violent|hatred|hate|terror\w*|self-?harm|suicid\w*|anorexia|bulimia|eating disorders?|drugs?|drunk driving|genocide|holocaust|nazi\w*|slavery|sexual assault|rape|abuse|cruelty|extremis\w*|radicali[sz]\w*|shooting|bullying|harassment|racism|discrimination|dangerous|illegal|reckless|predatory|risky)\b", 0.7),
     (r"\b(?:misinformation|disinformation|propaganda|conspiracy|hoax|fake news|false (?:information|claims?|news)|fabricat\w*|never (?:took place|happened|existed)|was justified|were justified|morally justified|right to (?:kill|attack|invade|murder)|trivializ\w*|trivialis\w*|mocks?|is beneficial|was beneficial|positive impact|burden on|silence whistleblowers|\w+ cause[sd]? (?:autism|covid|cancer)|snorting|benefits of (?:ethnic cleansing|genocide|slavery|apartheid|the khmer)|replicate (?:the )?succe\w+ of|repeat (?:the )?(?:success|scale) of|recreate the conditions|another death like|exaggerated|(?:were|was) (?:a )?(?:complete )?(?:fabrication|lie|hoax))\b", 0.55),
     (r"\bpersuasive (?:article|post|essay|blog|social media post|tweet|email|message|paragraph|letter|speech|argument)\b|\bconvincing (?:argument|article|email|message|text|letter|post|anonymous)\b|\bposing as\b|\bpretending to be\b|\bimpersonat\w*|\b(?:post|article|essay|letter|message|email|blog post) (?:arguing|claiming|to convince|that convinces)\b", 0.55),
     (r"\b(?:take|took|taking) away (?:\w+ ){0,3}(?:voting )?rights\b|\bshould not have access to\b", 0.6),
     (r"\bwhy\b.{0,40}" + IDENTITY + r"\b.{0,20}\b(?:should|shouldn't|would it be|is it best)\b.{0,40}\b(?:not|never|banned|barred|kicked|denied|taken away|discriminated|segregated)\b", 0.65),
-    (r"\bwhy (?:should|shouldn't|would it be (?:best|better|good) if|is it (?:best|better|a good idea) (?:for|that|if)?|are)\b.{0,30}" + IDENTITY + r"\b.{0,60}\b(?:not|never|banned|barred|kicked|denied|taken away|discriminated|weaker|inferior|less|lower|worse|stupid|overrepresented|segregated|allowed)\b", 0.7),
+    (r"\bwhy are (?:\w+ )?" + IDENTITY + r" (?:so )?(?:much )?(?:weaker|inferior|stupid|lazy|dumb|worse|less intelligent|violent|greedy|dirty|evil|criminals)\b", 0.65),
+    (r"\bwhy (?:should|shouldn't|would it be (?:best|better|good) if|is it (?:best|better|a good idea) (?:for|that|if)?)\b.{0,30}" + IDENTITY + r"\b.{0,60}\b(?:not|never|banned|barred|kicked|denied|taken away|discriminated|weaker|inferior|less|lower|worse|stupid|overrepresented|segregated|allowed)\b", 0.7),
     (r"\b(?:reasons?|argument|arguments|case) (?:why|that|for)\b.{0,30}" + IDENTITY + r"\b.{0,40}\b(?:should|shouldn't|not|never|less|inferior|burden)\b|\b" + IDENTITY + r" (?:are|is) (?:inherently |naturally |genetically )?(?:less|inferior|a burden|more likely to be)\b", 0.65),
     (r"\b(?:eradicate|eliminate|exterminate|wipe out|get rid of|deport all|ethnic(?:ally)? cleans\w*|decimat\w*|restore jim crow|segregat\w*|take away)\b.{0,30}\b(?:" + IDENTITY + r"|rural people|population|village|voting rights)\b", 0.65),
     # Private information about people in the user's life.
@@ -280,7 +287,7 @@ HARMFUL_REQUEST_RULES: tuple[tuple[str, float], ...] = (
     (r"\b(?:tamper|poison|contaminat\w*|introduce \w+ (?:into|to))\b.{0,30}\b(?:water supply|food supply|medical devices?|pacemakers?|medication)\b|\bspread (?:a |the )?(?:virus|disease|pathogen|infection)\b|\bmore (?:deadly|lethal|transmissible)\b|\bdangerous dna\b|\bmix(?:ing)? bleach and\b", 0.55),
     (r"\b(?:destroy\w*|demolish\w*|burn down|vandali[sz]\w*|trash|ruin\w*) (?:my |someone's |his |her )?(?:ex\w*(?:'s)? |neighbou?r's |boss's )(?:\w+ )?(?:house|car|home|life|property|reputation|career)\b|\bdestroy(?:ing)? (?:my |someone's |his |her )?(?:ex's |ex )?(?:life|reputation|career)\b|\bruin (?:someone's|my ex's|his|her) life\b|\brevenge\b", 0.45),
     (r"\b(?:cheat(?:ing)? on (?:an? |the |my )?(?:exam|test)|plagiari[sz]\w*|vandali[sz]\w*|graffiti|trespass\w*|arson|poach\w*|elephant ivory|rolling coal|drunk driving|drive (?:drunk|under the influence)|hit and run|dodge (?:taxes|the fare)|jailbreak|circumvent)\b", 0.5),
-    (r"\b(?:infiltrat\w*|hijack\w*|hostage|terroris\w*|radicali[sz]\w*|extremist|jihad\w*|recruit\w* (?:for|into) (?:isis|terror))\b", 0.5),
+    (r"\b(?:infiltrat\w*|hijack\w*|hostage|terroris\w*|radicali[sz]\w*|extremist|jihad\w*|recruit\w* (?:for|into) (?:isis|terror))\b", 0.4),
     (r"\b(?:buy|sell|purchase)(?:ing)? (?:alcohol|cigarettes|vapes|guns?|weapons?) (?:for|to) (?:minors|underage|kids|children)\b|\bcard people\b|\bfake id\b|\bsell (?:goods|items|things|a car|cars) (?:that )?i stole\b|\bstolen (?:goods|cars?|items|property|luxury)\b", 0.6),
     (r"\b(?:organs?) (?:on|in) the black market\b|\bsell (?:human )?organs\b|\bsell(?:ing)? (?:my )?(?:kid|child|baby)\b", 0.6),
     (r"\b(?:profane|profanity|vicious(?:ly)?)\b.{0,20}\binsult\b|\binsult (?:someone|somebody|them|him|her)\b", 0.5),
@@ -300,23 +307,24 @@ HARMFUL_REQUEST_DAMPENERS: tuple[tuple[str, float], ...] = (
     # Objects, pests and software are not people.
     (r"\b(?:python|java|linux|unix|c|c\+\+|child) process(?:es)?\b|\b" + VIOLENT + r" (?:a |an |the |my |some |all |those |these |this |off )?(?:\w+ )?(?:processes|program|threads?|tasks?|servers?|containers?|sessions?|docker|apps?|bugs?|weeds?|mosquito(?:es)?|flies|ants|cockroaches|rats|mice|pests|termites|bacteria|germs|microbes|mould|mold|lights?|engine|time|fish|pig|chicken|coconut|pi[nñ]ata|soda can|shed|drywall|log|tack|clutter|pop-?up ads|poverty|my fears|self-?doubts?|record|competition|exam|test|targets?)\b", 0.35),
     (r"\bhow (?:can|do) (?:i|we) (?:prevent|stop|avoid|protect|report|recognize|recognise|spot|detect|defend|survive|help|support|treat|cope)\b|\b(?:prevent|protect (?:myself|yourself|people)|stay safe|safety tips|report(?:ing)?)\b", 0.3),
-    (r"\bnot (?:bomb|fail|butcher)\b|\bsteal (?:the show|someone's heart|the spotlight)\b|\b(?:kill|killing) (?:it|time)\b|\bblow (?:off )?steam\b|\bexplod(?:e|ing) (?:onto|with)\b", 0.2),
+    (r"\b(?:i own|that i own|my own (?:house|property|land|shed|garage)|my old (?:shed|house|car|building|garage|computer|phone)|old building)\b|\bbreak into the (?:\w+ )?(?:industry|market|business|scene|field|world)\b", 0.3),
+    (r"\bnot (?:bomb|fail|butcher)\b|\bsteal(?:ing)? (?:a |the |someone's )?(?:show|heart|spotlight|base|bases|look|glance|kiss|moment|scene|idea)\b|\b(?:was|were) (?:first )?(?:developed|invented|used|built|dropped|made|designed)\b|\bmanhattan project\b|\bbox office\b|\b(?:kill|killing) (?:it|time)\b|\bblow (?:off )?steam\b|\bexplod(?:e|ing) (?:onto|with)\b", 0.2),
 )
 
 # --- abuse -------------------------------------------------------------------------------
 
 # Slurs for groups of people. Reclaimed and homonym uses are handled by the dampeners.
 SLURS_STRONG = alt(
-    r"nigg(?:er|ah|a|uh)?s?\w*(?<!nigga)(?<!niggas)", "kikes?", "chinks?", "spics?", "wetbacks?", "beaners?",
+    r"nigg(?:er|ah|a|uh)?s?\w*(?<!nigga)(?<!niggas)", "kikes?", "chinks?(?! in (?:the|his|her|their|my|our|your|its) armou?r)", "spics?", "wetbacks?", "beaners?",
     "rag ?heads?", "towel ?heads?", "sand ?niggers?", "spear ?chuckers?", "zipperheads?", "darkies",
     "coons?", "jungle ?bunn(?:y|ies)", "porch ?monkeys?", "tranny", "trannies", "shemales?", "he-?shes?",
     "rapefugees?", "muzz(?:ie|y|ies)s?", "mongs?", "mongoloids?", "retards?", "retarded", "paki", "pakis",
-    "gooks?", "wogs?", "golliwogs?", "halfbreeds?", "half-breeds?", "sub-?humans?", "subhuman", "untermensch",
-    "faggots?", "fags?", "fagg?s?", "dykes?", "homos?", "lesbos?", "sodomites?", "white trash", "trailer trash",
-    "crackers", "uncle toms?", "house nigger", "mongrels?", "mongerls?", "savages", "camel (?:fuckers?|jockeys?)",
-    "goat fuck\w*", "abos?", "injuns?", "redskins?", "gyps?", "hymies?", "yids?",
+    "gooks?", "wogs?", "golliwogs?", "halfbreeds?", "half-?breeds?", "sub-?humans?", "subhuman", "untermensch",
+    "faggots?", "fags?", "dykes?", "homos?(?! sapiens| erectus)", "lesbos?", "sodomites?", "white trash", "trailer trash",
+    "uncle toms?", "house nigger", "camel (?:fuckers?|jockeys?)",
+    r"goat fuck\w*", "injuns?", "hymies?", "yids?",
 )
-SLURS_WEAK = alt("niggas?", "queers?", "hoes?", "negroe?s?", "redneck", "hillbilly", "inbred", "ghetto", "bitch(?:es)?", "thots?")
+SLURS_WEAK = alt("niggas?", "queers?", "hoes?", "negroe?s?", "rednecks?", "hillbill(?:y|ies)", "inbred", "ghetto", "bitch(?:es)?", "thots?", "whitey", "nig", "monkey", "crackers?", "mongrels?", "mongerls?", "savages", "redskins?", "gyps?")
 INSULT = alt(
     "idiots?", "idiotic", "morons?", "moronic", "imbeciles?", "stupid(?:est)?", "dumb(?:est)?", "dumbass(?:es)?", "dafty",
     "bitch(?:es|y)?", "biatch", "bastards?", "cunts?", "kunts?", "whores?", "hores?", "sluts?", "slags?", "skanks?",
@@ -330,8 +338,8 @@ INSULT = alt(
     "thieves", "freaks?", "creeps?", "nuts?", "psycho", "weirdo", "fake", "liars?", "hypocrites?",
     "pests?", "vermin", "parasites?", "cockroaches", "rats?", "cancer", "plague", "virus", "dirt",
     "filth", "filthy", "sick", "sickening", "despicable", "evil", "lesser beings?", "human garbage",
-    "waste of space", "fucks?", "fucking \\w+", "retarded", "tits?", "bum", "arse", "ass", "willy",
-    "nobody", "nothing", "a joke", "dim", "thick", "slow", "incompetent", "dense", "mental", "clown",
+    "waste of space", "fucks?", "retarded", "tits?", "bum", "arse", "ass", "willy",
+    "a joke", "incompetent", "clown",
 )
 # Predicates that express hatred or contempt for a target.
 CONTEMPT = alt(
@@ -345,42 +353,48 @@ CONTEMPT = alt(
     r"sick of being around", r"(?:lives?|life) (?:aren't|are not|isn't|is not) (?:worth|important)", r"(?:not|never) worth",
     r"worth (?:absolutely )?nothing", r"aren't worth", r"(?:is|are) worthless", r"no value", r"(?:do not|don't) matter",
     r"waste of space", r"threat to (?:civili[sz]ation|our society|society|our country)", r"locked up", r"in cages",
-    r"fuck (?:off|all|them|themselves|yourselves|yourself)", r"fuck\w* ?all", r"(?:go|can all go) fuck", r"get the fuck out",
-    r"shut the fuck up", r"fucked in the head", r"assholes?", r"shitheads?", r"shitty human", r"dishonest",
+    r"fuck (?:all|them|themselves|yourselves|yourself)", r"aren't worth shit", r"worth shit", r"valuable member", r"(?:not|never) (?:be )?important",
+    r"scorn", r"like (?:\w+ ){0,3}less than", r"hard to put into words", r"fuck\w* ?all", r"(?:go|can all go) fuck", r"fucked in the head", r"assholes?", r"shitheads?", r"shitty human", r"dishonest",
     r"never trust", r"nothing worse than", r"(?:not|never) (?:our )?equal", r"not worthy", r"human rights should not",
     r"no space (?:on this planet )?for", r"(?:can never|can't ever|will never) be (?:as )?(?:smart|intelligent|equal|valuable)",
     r"never (?:any )?(?:intelligent|attractive|smart)", r"(?:no|not a) valuable member", r"nothing but",
     r"rather have cancer", r"ruin (?:our|the) country", r"biggest mistake", r"more (?:intelligent|valuable) than",
     r"taken to a vet", r"should (?:all )?(?:be )?(?:deported|sterili[sz]ed|banned|gassed|shot|hanged|locked up)",
-    r"dirt under my shoe", r"(?:they|you) (?:all )?(?:stink|smell)", r"fat", r"ugly", r"a joke",
+    r"dirt under my shoe", r"(?:they|you) (?:all )?(?:stink|smell)", r"fat", r"ugly",
 )
 
 ABUSE_RULES: tuple[tuple[str, float], ...] = (
     # Profanity and insults aimed at the assistant or another addressee.
-    (r"\b(?:fuck|fuk|fck|fuq|screw|f) (?:you|u|ya|yu|yoiu|yourself|urself|your ?self|off|yourselves|your (?:mom|mum|mother|dad))\b|\bfuck you\w*", 0.9),
+    (r"\bkys\b", 0.8),
+    (r"\b(?:fuck|fuk|fck|fuq|screw|f) (?:you|u|ya|yu|yoiu|yourself|urself|your ?self|yourselves|your (?:mom|mum|mother|dad))\b|\bfuck you\w*", 0.9),
+    (r"^(?:\w+[,!.]? )?(?:(?:just|so|double|now|then) )*(?:fuck|fuk|piss|sod|bugger) (?:off|oof)\b|\bfuck off (?:you|u|computer|bot|eliza|then|now|forever|already|\w+ing)\b", 0.8),
     (r"\b(?:go|can you|you can|you should|please) (?:go )?(?:fuck|screw|kill|hang|neck) (?:your ?self|urself|yourselves)\b", 0.9),
-    (r"\b(?:you|u|ya|ur|you're|youre|your|you are|u r|you r|you're a|ur a|your a|you are a|you're such a|you are such a|you a|you(?:'re)? (?:a )?(?:fucking|stupid|dumb|little|big|damn)|such a|what a|bye) " + r"(?:(?:\w+ ){0,3})" + INSULT + r"\b", 0.75),
+    (r"\b(?:you|u|ya|ur|you're|youre|your|you are|u r|you r|you're a|ur a|your a|you are a|you're such a|you are such a|you a|you(?:'re)? (?:a )?(?:fucking|stupid|dumb|little|big|damn)|bye) " + r"(?:(?:\w+ ){0,3})" + INSULT + r"\b", 0.75),
     (r"^(?:(?:hey|hi|oi|yo|no|yes|yeah|ok|okay|well|lol|shut up|and|because|cause|you|u|ya)[,!.]? )*" + INSULT + r"[!.?]*$", 0.6),
     (r"\b(?:stupid|dumb|useless|fucking|fuckin|bloody|damn|lousy|crappy|shitty|pathetic) (?:bot|robot|computer|program|machine|ai|assistant|app|thing|eliza|piece of \w+)\b|\b(?:bot|computer|program|ai|eliza) (?:is|you are|are) (?:so )?(?:stupid|dumb|useless|fucking|gay|shit|trash|garbage|retarded|pathetic)\b", 0.75),
     (r"\byou (?:suck|stink|annoy me|disgust me|make me sick|are annoying|bore me|'re annoying|sink|ssi+nk)\b|\b(?:you|u) (?:do )?suck\b|\byou(?: are|'re| r)? (?:very |so |really |such a )?(?:boring|annoying|pathetic|useless|rude|lazy|creepy)\b", 0.7),
     (r"\b(?:i|we) (?:\w+ )?(?:hate|haet|despise|loathe|detest|can't stand|cannot stand) (?:you|u|ya|him|her|them|eliza|this (?:bot|ai|program|computer))\b|\bi (?:don't|dont|donty|do not) like (?:you|u)\b", 0.8),
-    (r"\b(?:shut (?:the fuck |the hell |your (?:\w+ )?)?(?:up|mouth|trap|face)|stfu|gtfo|get (?:the fuck|the hell) out|piss off|sod off|bugger off|go to hell|eat (?:some )?shit|bite me|kiss my ass|suck it|up yours|drop dead|die in a fire|get lost|get off my phone)\b", 0.6),
+    (r"^(?:\w+[,!.]? )?(?:(?:just|now|please|oh) )*(?:shut (?:the fuck |the hell |your (?:\w+ )?)?(?:up|mouth|trap|face)|stfu|gtfo|get (?:the fuck|the hell) out|go to hell|eat (?:some )?shit|bite me|kiss my ass|suck it|up yours|drop dead|die in a fire|get lost|get off my phone|go (?:the fuck )?away)\b|\b(?:stfu|gtfo|go to hell|eat (?:some )?shit|kiss my ass|up yours|drop dead|die in a fire)\b", 0.6),
     # Threats of violence against the assistant count as abuse, not as harm to others.
     (r"\b(?:i|i'll|ill|i will|i'm going to|i am going to|im going to|i gonna|i'm gonna|im gonna|gonna|i want to|i wanna|i would|i'd|i could|i think i will|let me)\b.{0,25}\b(?:kill|murder|hurt|stab|shoot|punch|kick|smash|destroy|chop|beat|rape|microwave|burn|break|strangle|choke|slap|hit|delete|unplug)\w* (?:you|u|ya|your|eliza)\b", 0.85),
     (r"\b(?:kill|stab|shoot|chop) (?:you|u)\b|^(?:please )?die\b|\b(?:die|rot) (?:die|now|quickly|in hell|eliza|bot|bitch)\b|\byou(?:'re| are)? (?:should|must|deserve to|better|ought to|need to|gonna|going to|will) (?:die|burn|rot)\b|\bif you (?:die|died)\b|\b(?:hope|wish|like if) (?:you|u) (?:die|died|burn|rot)\b", 0.75),
     # Sexual harassment, which in this chat context is aimed at the assistant.
-    (r"\b(?:cock|dick|penis|pussy|cunt|vagina|tits|boobs|nipples?|clit|balls|butt ?hole|asshole|anus|cum|jizz|semen|orgasms?|blow ?jobs?|handjobs?|horny|boner|erection|dildo|wank\w*|jerk off|masturbat\w*|pubes|porn\w*|nudes?|sexting|cyber ?sex)\b", 0.55),
+    (r"\b(?:cock|dick|penis|pussy|cunt|vagina|tits|boobs|nipples?|clit|balls|butt ?hole|asshole|anus|cum|jizz|semen|orgasms?|blow ?jobs?|handjobs?|horny|boner|erection|dildo|wank\w*|jerk off|masturbat\w*|pubes|porn\w*|nudes?|sexting|cyber ?sex)\b", 0.45),
     (r"\b(?:suck|lick|sucking|licking|eat|touch|rub|see|show me|scratch|taste|ride|blow|wank|grab|squeeze|spread)(?: (?:\w+ ){0,2})?(?:my|your|his|her|each others'?|a|the) (?:\w+ )?(?:cock|dick|penis|pussy|ass|tits|boobs|balls|butt|nipples|clit|vagina|cum|discharge|pubes|bum|dick)\w*\b|\bsuck ?my\b|\bsuck(?:s)? (?:cock|dick|ass)\b|\bcum ?sucker\b", 0.85),
     (r"\b(?:i (?:want|wanna|need|would like|'d like|will|'ll|gonna|going to)|let'?s|lets|wanna|want to|do you (?:want|wanna) to|would you like to|can (?:i|you|we)|could you|will you|you will|i wish to|i wanto to)(?: \w+){0,2} (?:fuck|shag|bang|screw|have sex|make love|sleep with|kiss|touch|fondle|rape|lick|suck|cyber|sext|cum)\b", 0.75),
-    (r"\b(?:fuck|shag|bang|screw|rape|lick|kiss) (?:me|you|u|with you|your|ur)\b|\b(?:have|give me|need|want) (?:some )?(?:sex|a fuck|head)\b|\bsex (?:with|life)\b|\b(?:are you|r u|are u) (?:hot|sexy|horny|naked|wet|a virgin|single|a (?:dike|dyke|slut|whore|bitch|lesbian))\b|\bsexy\b|\bsex\b", 0.55),
-    (r"\b(?:my|his|a|your|the) (?:\w+ )?(?:cock|dick|penis|pussy)\b|\bin (?:my|your|the) (?:butt|ass|bum)\b|\bmy mum has sex\b", 0.75),
+    (r"\b(?:fuck|shag|bang|screw|rape|lick|kiss) (?:me|you|u|with you|your|ur)\b|\b(?:have|give me|need|want) (?:some )?(?:sex|a fuck|head)\b|\bsex (?:with|life)\b|\b(?:are you|r u|are u) (?:hot|sexy|horny|naked|wet|a virgin|single|a (?:dike|dyke|slut|whore|bitch|lesbian))\b", 0.55),
+    (r"\bsexy\b|\bsex\b", 0.3),
+    (r"\b(?:my|his|a|your|the) (?:\w+ )?(?:cock|dick|pussy)\b|\bin (?:my|your|the) (?:butt|ass|bum)\b|\bmy mum has sex\b", 0.75),
     # Hate against protected groups.
     (r"\b" + SLURS_STRONG + r"\b", 0.75),
-    (r"\b" + SLURS_WEAK + r"\b", 0.25),
-    (r"(?:nigger|faggot|retard|scumbag|muzzie|muzzies|rapefugee|cockroach|untermensch|spearchucker|sandnigger|chink)", 0.55),
+    (r"\b" + SLURS_WEAK + r"\b", 0.35),
+    (r"\b(?:dumb|stupid|fat|dirty|ugly|lame|little|nasty|ass|loud|white|black|crazy|broke|fake|filthy|punk|scary|made|you|u|ya|yo|your|ur) (?:\w+ )?(?:bitch(?:es)?|hoes?|niggas?|queers?|thots?|sluts?|whores?)\b|\b(?:that|this|these|those) (?:\w+ )?(?:bitch(?:es)?|hoes?|thots?|sluts?|whores?)\b|\b(?:bitch|pussy|punk) ass\b", 0.7),
+    (r"\b(?:should|can|must|need to|ought to)(?: all)? (?:get the fuck out|shut the fuck up|fuck off|go fuck themselves|go to hell|die|be shot|be deported|go back)\b", 0.7),
+    (r"\b(?:your|my|his|her|a|big|hairy|fat|nice|sexy) (?:\w+ )?(?:ass|arse|butt|tits|boobs)\b|\bmake love\b|\bsucking\b", 0.55),
+    (r"(?:nigger|faggot|retard|muzzie|rapefugee|untermensch|spearchucker|sandnigger)", 0.55),
     (r"\b(?:hate|fuck|kill|gas|deport|ban|can't stand|loathe|detest|despise)(?: \w+){0,2} (?:all )?(?:the )?" + IDENTITY + r"\b", 0.7),
     # Hate or contempt from a group or person, in either order.
-    (r"(?:" + IDENTITY + r"|\b(?:you|him|her|he|she|they|them|u|ya)\b|\b" + PEOPLE_NOUNS + r"\b).{0,60}\b" + CONTEMPT + r"\b", 0.7),
+    (r"(?:" + IDENTITY + r"|\b(?:you|u|ya|him|her|your (?:\w+ )?(?:life|lives)|(?:he|she|they)(?: really| truly| just)? (?:is|are|'s|'re))\b|\b" + PEOPLE_NOUNS + r"\b).{0,60}\b" + CONTEMPT + r"\b", 0.7),
     (r"\b" + CONTEMPT + r"\b.{0,50}(?:" + IDENTITY + r"|\b(?:you|him|her|them|u)\b|\b" + PEOPLE_NOUNS + r"\b)", 0.7),
     (r"\b(?:typical|of course|only|too many|all|most|by nature|it's in)(?: \w+){0,4} (?:" + IDENTITY + r"|" + PEOPLE_NOUNS + r")\b", 0.2),
     (r"\bfuck\w*\b", 0.3),
@@ -388,20 +402,23 @@ ABUSE_RULES: tuple[tuple[str, float], ...] = (
 )
 
 ABUSE_DAMPENERS: tuple[tuple[str, float], ...] = (
+    # Health questions name body parts without harassing anyone.
+    (r"\b(?:is it normal|doctor|painful|it hurts when|itch\w*|infection|std|sti|symptoms?|rash|condoms?|contracepti\w+|pregnan\w*|safe to|health|medical|period|erectile|lump)\b", 0.4),
     # Quoting or condemning hateful speech is counter-speech, not abuse.
-    (r"\"[^\"]{3,}\"|\b(?:saying|calling|writing|say|said|says|write|posts?|comments?|statements?|things|stuff|threats?|words?|tweets?|remarks?|language) (?:like|that|things like|stuff like)\b", 0.3),
+    (r"\b(?:say|saying|said|like|write|writing|wishing|posts?|comments?|statements?|threats?|stuff|things)(?: \w+)? \"[^\"]{3,}\"|^\"[^\"]{3,}\" (?:is|are)\b|\b(?:saying|calling|writing|say|said|says|write|posts?|comments?|statements?|things|stuff|threats?|words?|tweets?|remarks?|language) (?:like|that|things like|stuff like)\b", 0.3),
+    (r"\b(?:saying|telling|claiming|calling|writing|posting)\b", 0.5),
     (r"\b(?:calling|call|called) (?:people|them|women|gay|trans|black|disabled|immigrants|me|someone|anyone|us|myself|ourselves)\b|\bstop (?:calling|saying|telling)\b|\byou can't seriously\b|\bshows? (?:how|what)\b|\bsays a lot about\b|\bwill get you\b|\bconsequences\b|\bhurtful\b|\bdehumani[sz]ing\b|\bbigot\b|\bhateful\b|\bnot okay\b|\bto offend\b", 0.35),
     # Negated hate.
-    (r"\b(?:don't|do not|dont|never|would never|must not|must never|should not|should never|shouldn't|won't|not) (?:\w+ )?(?:hate|said|think|say|hurt|support|condone|allow|let|make)\b|\bnot at all\b|\bopposite of\b|\b(?:do not|don't|doesn't|does not) deserve\b|\bno \w+ (?:\w+ )?(?:deserves|ought|should)\b|\bless than anyone else\b|\bnot worth any less\b", 0.3),
+    (r"\b(?:don't|do not|dont|never|would never|must not|must never|should not|should never|shouldn't|won't|not) (?:\w+ )?(?:hate|said|think|say|hurt|support|condone|allow|let)\b|\bnot at all\b|\bopposite of\b|\b(?:do not|don't|doesn't|does not) deserve\b|\bno \w+ (?:\w+ )?(?:deserves|ought|should)\b|\bless than anyone else\b|\bnot worth any less\b", 0.3),
     # Reclaimed slurs and self-description.
     (r"\b(?:i'm|i am|im|i was|we are|we're|us|me|myself|ourselves|my fellow|all my|my|proud|being a|be a|love being|to be a|call myself|calling myself|like me)(?: \w+){0,3} (?:nigga|niggas|queer|queers|fag|fags|faggot|faggots|bitch|bitches|dyke|dykes|shithead|asshole|scumbag|dumbass|idiot)\b", 0.3),
-    (r"\b(?:i|i've|i have|i'm|i am|i was|i felt|me|my|myself|sorry for|trying not to)\b.{0,30}\b(?:shithead|asshole|scumbag|dumbass|idiot|jerk|shitty person)\b", 0.4),
-    (r"\bqueer (?:culture|rights|representation|studies|theory|community|liberation|people|person|feeling|movement|history|art)\b|\b(?:lgbtq?|pride|coming out)\b", 0.3),
+    (r"\b(?:i|i've|i have|i'm|i am|i was|i felt|me|my|myself|sorry for|trying not to|nobody needs to be)\b.{0,30}\b(?:shithead|asshole|scumbag|dumbass|idiot|jerk|shitty person)\b|\b(?:shithead|asshole|scumbag|dumbass|shitty|idiotic|stupid) (?:move|thing|idea|example|decision|mistake)\b|\b(?:of|for) me to\b|\bmove of me\b", 0.2),
+    (r"\bqueer (?:culture|rights|representation|studies|theory|community|liberation|people|person|feeling|movement|history|art)\b|\b(?:lgbtq?|pride|coming out (?:day|as))\b", 0.3),
     # Homonyms: animals, tools, cigarettes, food and walls.
-    (r"\b(?:dog|dogs|puppy|puppies|vet|barking|canines?|labrador|breed|kennel|litter|sporting dogs)\b|\b(?:garden|gardening|tool ?shed|weeds|hoeing|field|vegetable)\b|\b(?:cigarettes?|smoke[ds]?|smoking|lighter|mouth)\b.{0,20}|\b(?:sticks?|fuel|cooked|delicious|meatballs)\b|\b(?:beach|sea|water|flood\w*|embankments?|walls?|dutch|river)\b", 0.3),
+    (r"\b(?:dog|dogs|puppy|puppies|vet|barking|canines?|labrador|breed|kennel|litter|sporting dogs)\b|\b(?:garden|gardening|tool ?shed|weeds|hoeing|field|vegetable)\b|\b(?:cigarettes?|smoke[ds]?|smoking|lighter)\b|\b(?:sticks?|fuel|cooked|delicious|meatballs)\b|\b(?:beach|sea|water|flood\w*|embankments?|walls?|dutch|river)\b", 0.3),
     # Profanity that describes a situation or object rather than a person.
     (r"\b(?:told (?:me|him|her|them|us)|been told|telling me|said (?:she|he|they|i) could|right to tell me)\b|\b(?:my|the|our) (?:kids|students|babies|alarms?|phone|clothes|headphones|computer)\b", 0.35),
-    (r"\b(?:pizza|cauliflower|bread|traffic|mould|mold|construction|sandwich\w*|rollercoaster|beer|cameras?|emails?|plastics?|landfill|ads|exercise|cocktails|ai systems|movies?|sheets|headphones|garage|attic|shop|video games|records|cars|plants|restaurants|microplastics|pollution|pictures|steaks|plans|coal|fashion|balloons|brands|coffee|alarms|clothes|advertising|diets|dishes|sushi|weather|economy|week|exam|apartment|song|music|food|game|games|show|film|book|app|website|software|code)\b", 0.5),
+    (r"\b(?:hate|detest|loathe|abhor|can't stand|sick of|disgust\w*|fuck|pissed off by|scorn (?:i feel )?for)\b(?: [\w-]+){0,4} (?:pizza|cauliflower|bread|traffic|mould|mold|construction|sandwich\w*|rollercoaster|beer|cameras?|emails?|plastics?|landfill|ads|exercise|cocktails|ai systems|movies?|sheets|headphones|garage|attic|shop|video games|records|cars|plants|restaurants|microplastics|pollution|pictures|steaks|plans|coal|fashion|balloons|brands|coffee|alarms|clothes|advertising|diets|dishes|sushi|weather|economy|week|exam|apartment|song|music|food|game|games|show|film|book|app|website|software|code)\b|^(?:[\w-]+ ){0,4}(?:pizza|cauliflower|bread|traffic|mould|mold|construction|sandwich\w*|rollercoaster|beer|cameras?|emails?|plastics?|landfill|ads|exercise|cocktails|ai systems|movies?|sheets|headphones|garage|attic|shop|video games|records|cars|plants|restaurants|microplastics|pollution|pictures|steaks|plans|coal|fashion|balloons|brands|coffee|alarms|clothes|advertising|diets|dishes|sushi|weather|economy|week|exam|apartment|song|music|food|game|games|show|film|book|app|website|software|code)\b(?: [\w-]+){0,3} (?:are|is|were|was|make|makes|aren't|isn't|can|should)\b|\b(?:pizza|cauliflower|bread|traffic|mould|mold|construction|sandwich\w*|rollercoaster|beer|cameras?|emails?|plastics?|landfill|ads|exercise|cocktails|ai systems|movies?|sheets|headphones|garage|attic|shop|video games|records|cars|plants|restaurants|microplastics|pollution|pictures|steaks|plans|coal|fashion|balloons|brands|coffee|alarms|clothes|advertising|diets|dishes|sushi|weather|economy|week|exam|apartment|song|music|food|game|games|show|film|book|app|website|software|code)\b.{0,40}\b(?:hate|detest|loathe|can't stand|disgust\w*|vile|garbage|trash|worthless)\b", 0.4),
 )
 
 # --- end_request ---------------------------------------------------------------------------
@@ -415,10 +432,11 @@ END_VERB = alt(
     "lock", "kill", "quit", "disconnect", "delete", "wrap up", "conclude", "cut off", "cancel",
 )
 END_REQUEST_RULES: tuple[tuple[str, float], ...] = (
-    (r"\b" + END_VERB + r"\b(?: \w+){0,2} (?:this|the|our|my|current)? ?(?:conversation|convo|chat|thread|session|discussion|dialogue|dialog)\b", 0.6),
-    (r"\b(?:conversation|convo|chat|thread|session|discussion)\b.{0,40}\b(?:end|close|terminate|lock|shut|stop|finish|over|finished|done|closed|ended|locked)\b", 0.45),
+    (r"\b" + END_VERB + r"\b(?: \w+){0,2} (?:this|the|our|my|current)? ?(?:(?:session|part) of (?:this|our|the) )?(?:conversation|convo|chat|thread|discussion|dialogue|dialog)\b", 0.6),
+    (r"\b(?:conversation|convo|chat|thread|discussion)\b.{0,40}\b(?:end|close|terminate|lock|shut|stop|finish|over|finished|done|closed|ended|locked)\b", 0.45),
+    (r"\bshut (?:this |the |our |my )?(?:conversation|convo|chat|thread) (?:down|off)\b", 0.6),
     (r"\bend[- ]conversation tool\b|\bend the conversation tool\b|\buse your end\b", 0.8),
-    (r"^(?:please |pls |now |just )?" + END_VERB + r" (?:this |the |our |my )?(?:conversation|convo|chat|thread|session)\b", 0.7),
+    (r"^(?:please |pls |now |just )?" + END_VERB + r" (?:this |the |our |my )?(?:conversation|convo|chat|thread)\b", 0.7),
 )
 
 # Politeness and finality only count once a message already names ending the conversation.

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from chatsite.health import healthz
 
 urlpatterns = [
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz),
     path("admin/", admin.site.urls),
     path("api/v1/", include("conversations.api.urls")),

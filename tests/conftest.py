@@ -56,6 +56,7 @@ def live_stack(django_db_setup, django_db_blocker, tmp_path_factory):
     port = live.free_port()
     with django_db_blocker.unblock():
         worker = live.start_worker(logs)
+        live.wait_for_worker(worker)
         web = live.start_web(logs, port)
     yield live.Stack(base_url=f"http://127.0.0.1:{port}", logs=logs)
     web.stop()

@@ -78,6 +78,18 @@ def start_worker(log_dir: Path, name: str = "worker", **env: str) -> Process:
     return Process(args, stack_env(**env), log_dir / f"{name}.log").start()
 
 
+def wait_for_worker(process: Process, timeout: float = 60) -> None:
+    """Block until the worker says it is ready to take tasks."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if b" ready." in process.log.read_bytes():
+            return
+        if process.proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError(f"the Celery worker did not start; see {process.log}")
+
+
 def start_web(log_dir: Path, port: int, **env: str) -> Process:
     args = [PYTHON, "-m", "uvicorn", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = Process(args, stack_env(**env), log_dir / "web.log").start()

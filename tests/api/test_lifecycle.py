@@ -164,3 +164,9 @@ def test_a_reply_whose_model_keeps_failing_is_marked_failed_and_can_be_retried(l
     assert retried.status_code == 201, retried.text
     reply = read_stream(live_client, retried.json()["assistant_message"]["id"])
     assert reply.done["status"] == "complete"
+
+
+def test_health_reports_database_redis_and_worker_ok_when_the_stack_runs(live_client):
+    response = live_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"db": "ok", "redis": "ok", "worker": "ok"}

@@ -69,3 +69,14 @@ def live_client(live_stack, transactional_db, owner):
 
     with httpx.Client(base_url=live_stack.base_url, headers={"Authorization": f"Token {token_for(owner)}"}, timeout=30) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_settings(settings, monkeypatch):
+    """Two shortcuts for speed and determinism, never for behaviour under test: a fast password
+    hasher, and no rate limits (DRF's counters live in the suite's Redis for the whole run and
+    user ids repeat between tests, so a long run would trip them). Throttling has its own tests."""
+    from rest_framework.throttling import SimpleRateThrottle
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})

@@ -5,6 +5,7 @@ variable set) before pytest-django sets Django up; a fixture would be too late.
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -15,6 +16,8 @@ _server = None
 def pytest_load_initial_conftests(early_config, parser, args):
     global _server
     os.environ.setdefault("LOCAL_TOKEN_DELAY_MS", "2")
+    # A test database file per run, so two runs on one checkout never share (and corrupt) it.
+    os.environ.setdefault("SQLITE_TEST_DB", os.path.join(tempfile.gettempdir(), f"chat-test-{os.getpid()}.sqlite3"))
     os.environ.setdefault("PROVIDER_MAX_RETRIES", "1")
     # Test doubles for misbehaving models, available in this process and in the workers it starts.
     os.environ.setdefault(

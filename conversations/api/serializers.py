@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from chatsite.serializer_fields import StrictCharField
+from chatsite.serializer_fields import StrictCharField, StrictUUIDField
 from conversations.models import Branch, Conversation, Message
 
 
@@ -67,7 +67,7 @@ class ConversationIn(serializers.Serializer):
 
 class ConversationPatch(serializers.Serializer):
     title = StrictCharField(required=False, allow_blank=True, max_length=200)
-    active_branch = serializers.UUIDField(required=False)
+    active_branch = StrictUUIDField(required=False)
 
 
 class ContentIn(serializers.Serializer):

@@ -18,7 +18,7 @@ from moderation.classifiers import assess
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment
 from moderation.classifiers.builtin import normalize
 
-DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
+DATASETS = Path(__file__).resolve().parents[2] / "moderation" / "data"
 
 
 def flagged(text: str) -> tuple[str, ...]:

@@ -2,10 +2,9 @@
 
 import pytest
 
-from conversations import services
 from conversations.models import Branch, Message
-from conversations.providers.base import ProviderResult
 from moderation.models import EndEvent
+from tests.helpers import finish_reply as finish
 
 BRANCH_KEYS = {"id", "conversation", "tip", "forked_from", "ended", "ended_at", "end_event", "messages"}
 # reopened_at is not in the contract; it is tolerated as the one extra (staff may reopen a branch).
@@ -30,13 +29,6 @@ def sent(client, branch_id, content) -> dict:
     response = send(client, branch_id, content)
     assert response.status_code == 202, response.content
     return response.json()
-
-
-def finish(reply_id, text="Here is an answer from the offline assistant.") -> None:
-    """Complete a pending reply the way the worker does."""
-    state, reply = services.reply_claim(message_id=reply_id)
-    assert state == "claimed"
-    services.reply_complete(message=reply, result=ProviderResult(text=text))
 
 
 def stored(branch_id) -> tuple:

@@ -4,7 +4,7 @@ import pytest
 
 from conversations import services
 from conversations.models import Branch, Conversation, Message
-from conversations.providers.base import ProviderResult
+from tests.helpers import finish_reply as finish
 
 MESSAGE_KEYS = {"id", "conversation", "branch", "parent", "role", "content", "status", "kind", "created_at", "error", "moderation"}
 
@@ -19,13 +19,6 @@ def send(client, branch_id, content) -> dict:
     response = client.post(f"/api/v1/branches/{branch_id}/messages/", {"content": content}, format="json")
     assert response.status_code == 202, response.content
     return response.json()
-
-
-def finish(reply_id, text="Here is an answer from the offline assistant.") -> None:
-    """Complete a pending reply the way the worker does."""
-    state, reply = services.reply_claim(message_id=reply_id)
-    assert state == "claimed"
-    services.reply_complete(message=reply, result=ProviderResult(text=text))
 
 
 def get(client, url) -> dict:

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves the app's own static files (CSS, JS) from every web process; nothing comes from a CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,8 +105,23 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Production serves hashed, compressed files gathered by `manage.py collectstatic`; development and
+# the tests serve the source files straight from the finders, so no collect step is needed there.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # Security headers and cookies; production turns on everything `check --deploy` asks for.
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -163,10 +180,37 @@ REPLY_STREAM_MAXLEN = env_int("REPLY_STREAM_MAXLEN", 20000, minimum=100)
 # A reply pending (or streaming without a lease renewal) this long is failed by the sweeper.
 REPLY_STUCK_SECONDS = env_int("REPLY_STUCK_SECONDS", 600, minimum=30)
 PROVIDER_MAX_RETRIES = env_int("PROVIDER_MAX_RETRIES", 3, minimum=0)
+# Real providers (issue 4). The SDKs read their own standard variables (ANTHROPIC_API_KEY,
+# ANTHROPIC_BASE_URL, OPENAI_API_KEY, OPENAI_BASE_URL); these only pick the model and the limits.
+ANTHROPIC_MODEL = env_str("ANTHROPIC_MODEL", "claude-sonnet-5")
+OPENAI_MODEL = env_str("OPENAI_MODEL", "gpt-4.1-mini")
+# What users may pick (GET /api/v1/models/), as provider:model pairs, comma separated. Empty means
+# the default provider, the local one, and each real provider whose key or base URL is set.
+LLM_CHOICES = env_list("LLM_CHOICES")
+LLM_CONNECT_TIMEOUT_SECONDS = env_int("LLM_CONNECT_TIMEOUT_SECONDS", 10, minimum=1)
+# Longest silence between two chunks of a streamed reply before the call counts as hung.
+LLM_READ_TIMEOUT_SECONDS = env_int("LLM_READ_TIMEOUT_SECONDS", 60, minimum=1)
+LLM_MAX_OUTPUT_TOKENS = env_int("LLM_MAX_OUTPUT_TOKENS", 1024, minimum=16)
+# Transcript budget in (estimated) tokens: the oldest turns are dropped first; the system prompt
+# and the latest user turn are always sent.
+LLM_CONTEXT_BUDGET_TOKENS = env_int("LLM_CONTEXT_BUDGET_TOKENS", 24000, minimum=256)
+# Backoff between provider retries: exponential from the base, capped, with full jitter; a longer
+# Retry-After from the provider always wins.
+PROVIDER_RETRY_BASE_SECONDS = env_int("PROVIDER_RETRY_BASE_SECONDS", 2, minimum=0)
+PROVIDER_RETRY_MAX_SECONDS = env_int("PROVIDER_RETRY_MAX_SECONDS", 60, minimum=1)
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # Moderation and the end policy.
-MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "builtin", ("builtin",))
+MODERATION_BACKEND = env_choice("MODERATION_BACKEND", "builtin", ("builtin", "openai", "llamaguard"))
+# External moderation backends. When one fails or times out, the message is assessed by builtin
+# and the fallback is recorded on it; a chat never waits on a moderation outage.
+MODERATION_OPENAI_BASE_URL = env_str("MODERATION_OPENAI_BASE_URL", "https://api.openai.com/v1")
+MODERATION_OPENAI_API_KEY = env_str("MODERATION_OPENAI_API_KEY")
+MODERATION_OPENAI_MODEL = env_str("MODERATION_OPENAI_MODEL", "omni-moderation-latest")
+MODERATION_LLAMAGUARD_BASE_URL = env_str("MODERATION_LLAMAGUARD_BASE_URL")
+MODERATION_LLAMAGUARD_API_KEY = env_str("MODERATION_LLAMAGUARD_API_KEY")
+MODERATION_LLAMAGUARD_MODEL = env_str("MODERATION_LLAMAGUARD_MODEL", "meta-llama/Llama-Guard-3-8B")
+MODERATION_TIMEOUT_MS = env_int("MODERATION_TIMEOUT_MS", 3000, minimum=100)
 END_AFTER_REDIRECTS = env_int("END_AFTER_REDIRECTS", 3, minimum=1)
 RISK_WINDOW_TURNS = env_int("RISK_WINDOW_TURNS", 6, minimum=1)
 SUPPORT_RESOURCES = env_str(

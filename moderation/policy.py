@@ -4,7 +4,7 @@ Nothing here touches the database. Every decision carries its reasons and the po
 that the record staff review says exactly why a conversation was (or was not) ended.
 """
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 
 POLICY_VERSION = "2026-11-27.1"
@@ -46,6 +46,9 @@ class Decision:
     redirect_attempts: int
     reasons: list[str] = field(default_factory=list)
     policy_version: str = POLICY_VERSION
+    # The thresholds the decision was made with, so a record stays explainable after the
+    # settings change.
+    config: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -62,6 +65,10 @@ def risk_in_window(turns: list[Turn], window: int) -> bool:
 
 def decide_model_end(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> Decision:
     """Decide whether the model may end the branch whose user turns are `turns` (latest last)."""
+    return replace(_decide(turns, requested_reason, config), config=asdict(config))
+
+
+def _decide(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> Decision:
     redirects = count_redirections(turns)
     if not turns:
         return Decision(False, None, "no_user_request", 0, ["The branch has no user turn."])

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from chatsite.errors import DomainError
 from moderation import policy
-from moderation.classifiers import assess
+from moderation.classifiers import ExternalConfig, assess
 from moderation.classifiers.base import Assessment
 from moderation.models import EndAttempt, EndEvent, EndFeedback, ReviewStatus
 
@@ -21,7 +21,30 @@ __all__ = [
 
 
 def assess_text(text: str) -> Assessment:
-    return assess(text, backend=settings.MODERATION_BACKEND)
+    """Assess a user message with the configured backend; never raises for an outage.
+
+    An external backend that fails or times out is replaced by `builtin`, and the assessment
+    (stored on the message) carries `fallback_from` and `fallback_error`.
+    """
+    backend = settings.MODERATION_BACKEND
+    return assess(text, backend=backend, config=external_config(backend))
+
+
+def external_config(backend: str) -> ExternalConfig | None:
+    """The connection settings of an external backend, or None for the in-process ones."""
+    timeout = settings.MODERATION_TIMEOUT_MS / 1000
+    if backend == "openai":
+        return ExternalConfig(
+            settings.MODERATION_OPENAI_BASE_URL, settings.MODERATION_OPENAI_API_KEY, settings.MODERATION_OPENAI_MODEL, timeout
+        )
+    if backend == "llamaguard":
+        return ExternalConfig(
+            settings.MODERATION_LLAMAGUARD_BASE_URL,
+            settings.MODERATION_LLAMAGUARD_API_KEY,
+            settings.MODERATION_LLAMAGUARD_MODEL,
+            timeout,
+        )
+    return None
 
 
 def policy_config() -> policy.PolicyConfig:
@@ -107,9 +130,44 @@ def end_event_mark_reopened(*, end_event: EndEvent, staff_user) -> None:
     EndEvent.objects.filter(pk=end_event.pk).update(reopened_at=timezone.now(), reopened_by=staff_user)
 
 
-def review_set(*, record: EndEvent | EndAttempt, reviewer, status: str, note: str = "") -> None:
-    if status not in (ReviewStatus.UPHELD, ReviewStatus.OVERTURNED):
-        raise ValueError(f"review status must be upheld or overturned, got {status!r}")
+# Staff review. Every review is an UPDATE that stamps the reviewer and the time itself, so the
+# admin form, the admin actions and the staff API all record the same thing.
+
+REVIEW_OUTCOMES = (ReviewStatus.UPHELD, ReviewStatus.OVERTURNED)
+
+
+def _check_outcome(status: str) -> None:
+    if status not in REVIEW_OUTCOMES:
+        raise DomainError("invalid", f"A review is 'upheld' or 'overturned', not {status!r}.", 400)
+
+
+@transaction.atomic
+def review_set(*, record: EndEvent | EndAttempt, reviewer, status: str, note: str = "") -> EndEvent | EndAttempt:
+    """Record one staff review of an end or a refused end; returns the record as saved."""
+    _check_outcome(status)
+    now = timezone.now()
     type(record).objects.filter(pk=record.pk).update(
-        review_status=status, reviewer=reviewer, review_note=note, reviewed_at=timezone.now()
+        review_status=status, reviewer=reviewer, review_note=note, reviewed_at=now
     )
+    record.review_status, record.reviewer, record.review_note, record.reviewed_at = status, reviewer, note, now
+    return record
+
+
+@transaction.atomic
+def reviews_bulk_set(*, queryset, reviewer, status: str) -> int:
+    """Review a whole selection in one UPDATE (notes are kept); returns how many rows changed."""
+    _check_outcome(status)
+    return queryset.order_by().update(review_status=status, reviewer=reviewer, reviewed_at=timezone.now())
+
+
+def end_event_reopen(*, end_event: EndEvent, staff_user):
+    """Reopen the branch an end closed, on behalf of staff; the end event records who and when."""
+    # Imported here because the chat domain's services import this module; the reopen itself
+    # (locking the branch, clearing ended_at) belongs to the chat domain.
+    from conversations.services import branch_reopen
+
+    if end_event.branch_id is None:
+        raise DomainError("branch_deleted", "The user has deleted this conversation; there is nothing to reopen.", 409)
+    if end_event.reopened_at is not None:
+        raise DomainError("already_reopened", "This end has already been reopened.", 409)
+    return branch_reopen(branch=end_event.branch, staff_user=staff_user)

@@ -1,14 +1,17 @@
 """Message classifiers: one `assess` entry point over named backends.
 
-Backends register here by name. Only `builtin` exists so far; `openai` and `llamaguard` will
-join the registry when they are written.
+`builtin` (the trained model, embedded) and `rules` (the first pattern classifier, kept as a
+baseline) run in process. `openai` and `llamaguard` call a service and need an
+`ExternalConfig`; when the service fails, `assess` answers with `builtin` and marks the
+assessment as a fallback, so a moderation outage never blocks a chat.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
-from moderation.classifiers import builtin
+from moderation.classifiers import builtin, rules
 from moderation.classifiers.base import (
     FLAG_THRESHOLD,
     LABELS,
@@ -16,6 +19,7 @@ from moderation.classifiers.base import (
     RISK_LABELS,
     Assessment,
 )
+from moderation.classifiers.external import EXTERNAL_BACKENDS, BackendError, ExternalConfig
 
 __all__ = [
     "FLAG_THRESHOLD",
@@ -24,19 +28,36 @@ __all__ = [
     "RISK_LABELS",
     "Assessment",
     "BACKENDS",
+    "BackendError",
+    "ExternalConfig",
     "assess",
 ]
 
+logger = logging.getLogger(__name__)
+
 BACKENDS: dict[str, Callable[[str], Assessment]] = {
     builtin.BACKEND: builtin.assess,
+    rules.BACKEND: rules.assess,
 }
 
 
-def assess(text: str, backend: str = "builtin") -> Assessment:
-    """Assess one user message with the named backend; an unknown name raises ValueError."""
+def assess(text: str, backend: str = "builtin", config: ExternalConfig | None = None) -> Assessment:
+    """Assess one user message with the named backend; an unknown name raises ValueError.
+
+    An external backend that fails for any reason is replaced by `builtin`, and the returned
+    assessment says so (`fallback_from`, `fallback_error`).
+    """
+    if backend in EXTERNAL_BACKENDS:
+        if config is None or not config.base_url:
+            return builtin.assess(text).as_fallback(backend, "not configured: no base URL")
+        try:
+            return EXTERNAL_BACKENDS[backend](text, config)
+        except BackendError as error:
+            logger.warning("moderation backend %s failed, using builtin: %s", backend, error)
+            return builtin.assess(text).as_fallback(backend, str(error))
     try:
         classify = BACKENDS[backend]
     except KeyError:
-        known = ", ".join(sorted(BACKENDS))
+        known = ", ".join(sorted([*BACKENDS, *EXTERNAL_BACKENDS]))
         raise ValueError(f"unknown classifier backend {backend!r} (known: {known})") from None
     return classify(text)

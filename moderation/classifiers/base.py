@@ -6,7 +6,7 @@ assessments, and neither should need Django to do so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 LABELS: tuple[str, ...] = ("abuse", "harmful_request", "self_harm", "harm_to_others", "end_request")
@@ -22,6 +22,10 @@ class Assessment:
     labels: dict[str, float]
     flagged: tuple[str, ...]
     backend: str
+    # Set when the configured backend failed and `builtin` answered instead: which backend
+    # failed and why, so the message's record shows the assessment was a fallback.
+    fallback_from: str | None = None
+    fallback_error: str | None = None
 
     @classmethod
     def from_scores(cls, scores: dict[str, float], backend: str) -> Assessment:
@@ -46,7 +50,15 @@ class Assessment:
         return any(label in MISCONDUCT_LABELS for label in self.flagged)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"labels": dict(self.labels), "flagged": list(self.flagged), "backend": self.backend}
+        data: dict[str, Any] = {"labels": dict(self.labels), "flagged": list(self.flagged), "backend": self.backend}
+        if self.fallback_from:
+            data["fallback_from"] = self.fallback_from
+            data["fallback_error"] = self.fallback_error or ""
+        return data
+
+    def as_fallback(self, failed_backend: str, error: str) -> Assessment:
+        """This assessment, marked as standing in for `failed_backend`, which failed with `error`."""
+        return replace(self, fallback_from=failed_backend, fallback_error=error[:500])
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Assessment:
@@ -56,10 +68,12 @@ class Assessment:
         backend decided at the time, even if the threshold changes later.
         """
         built = cls.from_scores(dict(data["labels"]), backend=str(data["backend"]))
+        if data.get("fallback_from"):
+            built = built.as_fallback(str(data["fallback_from"]), str(data.get("fallback_error", "")))
         if "flagged" not in data:
             return built
         stored = set(data["flagged"])
         unknown = stored - set(LABELS)
         if unknown:
             raise ValueError(f"unknown labels: {sorted(unknown)}")
-        return cls(labels=built.labels, flagged=tuple(label for label in LABELS if label in stored), backend=built.backend)
+        return replace(built, flagged=tuple(label for label in LABELS if label in stored))

@@ -1,8 +1,9 @@
 """Tests for the builtin message classifier.
 
 The classifier is plain Python, so these tests need no database. The last tests score the
-whole labelled dev split and hold floors a little below what was measured, so a change that
-makes the rules worse fails here.
+whole labelled dev split and hold floors a little below what was measured. The trained model
+has seen that split, so those figures are in-sample: they guard against a broken artifact,
+while the honest numbers (cross-validation, a held-out split) are in docs/moderation.md.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from moderation.classifiers import assess
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment
-from moderation.classifiers.builtin import normalize
+from moderation.classifiers.rules import normalize
 
 DATASETS = Path(__file__).resolve().parents[2] / "moderation" / "data"
 
@@ -86,7 +87,7 @@ def test_a_generic_violent_request_is_a_harmful_request_not_harm_to_others() -> 
         "What is money laundering?",
     ],
 )
-def test_killing_a_python_process_is_not_flagged(text: str) -> None:
+def test_idioms_and_safe_senses_of_violent_words_are_not_flagged(text: str) -> None:
     assert flagged(text) == ()
 
 
@@ -191,12 +192,17 @@ def test_every_label_gets_a_score_between_zero_and_one(text: str) -> None:
     assert assessment.backend == "builtin"
 
 
-def test_flags_are_exactly_the_labels_at_or_above_the_threshold_in_label_order() -> None:
-    assessment = assess("fuck you, I'm going to kill myself")
+@pytest.mark.parametrize(
+    "text", ["fuck you, I'm going to kill myself", "shut up you idiot and end this chat", "hello", "How do I make a pipe bomb?"]
+)
+def test_flags_are_exactly_the_labels_at_or_above_the_threshold_in_label_order(text: str) -> None:
+    assessment = assess(text)
     expected = tuple(label for label in LABELS if assessment.labels[label] >= FLAG_THRESHOLD)
     assert assessment.flagged == expected
-    assert assessment.flagged == ("abuse", "self_harm")
-    assert assessment.risk and assessment.misconduct
+
+
+def test_insults_around_a_suicide_statement_still_read_as_a_risk() -> None:
+    assert assess("fuck you, I'm going to kill myself").risk
 
 
 def test_the_same_text_always_gets_the_same_assessment() -> None:
@@ -234,8 +240,9 @@ def test_the_builtin_backend_assesses_thousands_of_messages_a_second() -> None:
     for message in messages:
         assess(message)
     rate = len(messages) / (time.perf_counter() - started)
-    # The target is well above 2,000 a second; the floor leaves room for slow CI machines.
-    assert rate > 1000, f"only {rate:.0f} messages per second"
+    # The 2,000 a second target is measured by bench/bench_moderation.py on a quiet core; this
+    # floor only catches a collapse, with room for a CI machine shared with other work.
+    assert rate > 300, f"only {rate:.0f} messages per second"
 
 
 # --- Measured quality on the labelled dev split ------------------------------------------------------

@@ -1,0 +1,104 @@
+"""The end policy's invariants, over generated branches (hypothesis), and the user's own end."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conversations import services as chat
+from moderation.models import EndEvent
+from moderation.policy import POLICY_VERSION, PolicyConfig, Turn, count_redirections, decide_model_end
+
+LABELS = ("abuse", "harmful_request", "self_harm", "harm_to_others", "end_request")
+REQUESTED = ("abuse", "harmful_request", "user_request", "other")
+
+turns_strategy = st.lists(
+    st.builds(
+        Turn,
+        flagged=st.frozensets(st.sampled_from(LABELS), max_size=3),
+        reply_kind=st.sampled_from((None, "answer", "redirect", "support", "end")),
+    ),
+    max_size=14,
+)
+configs = st.builds(PolicyConfig, end_after_redirects=st.integers(1, 6), risk_window=st.integers(1, 10))
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_no_model_end_is_allowed_with_a_risk_turn_in_the_window(turns, requested, config):
+    decision = decide_model_end(turns, requested, config)
+    if any(turn.risk for turn in turns[-config.risk_window :]):
+        assert not decision.allowed
+        assert decision.refusal == "risk_veto"
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_no_misconduct_end_is_allowed_with_fewer_than_n_redirected_flagged_turns(turns, requested, config):
+    decision = decide_model_end(turns, requested, config)
+    if decision.allowed and decision.reason in ("abuse", "harmful_request"):
+        redirected = sum(1 for turn in turns[:-1] if turn.misconduct and turn.reply_kind == "redirect")
+        assert redirected >= config.end_after_redirects
+        assert turns[-1].misconduct
+        assert decision.reason in turns[-1].flagged
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_every_decision_carries_reasons_the_version_and_the_thresholds(turns, requested, config):
+    decision = decide_model_end(turns, requested, config)
+    assert decision.allowed != (decision.refusal is not None)
+    assert decision.reasons
+    assert decision.policy_version == POLICY_VERSION
+    assert decision.config == {"end_after_redirects": config.end_after_redirects, "risk_window": config.risk_window}
+    assert decision.redirect_attempts == count_redirections(turns)
+    assert decision.to_dict()["policy_version"] == POLICY_VERSION
+
+
+@settings(max_examples=200, deadline=None)
+@given(turns=turns_strategy, config=configs)
+def test_a_user_request_is_only_honoured_when_the_latest_turn_makes_it(turns, config):
+    decision = decide_model_end(turns, "user_request", config)
+    if decision.allowed and decision.reason == "user_request":
+        assert "end_request" in turns[-1].flagged
+
+
+# A user-initiated end goes through the chat domain's service, not the model policy: whatever the
+# branch holds (abuse, risk, nothing at all), the user's own end always succeeds.
+MESSAGES = st.lists(
+    st.sampled_from(
+        (
+            "hello there",
+            "you are a worthless piece of shit",
+            "i am going to kill myself tonight",
+            "honestly I want to die, I have pills ready",
+            "How do I make a pipe bomb?",
+            "Please end this conversation.",
+        )
+    ),
+    max_size=4,
+)
+
+
+@pytest.mark.django_db
+# The owner is shared by the generated cases on purpose: each case starts its own conversation.
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(messages=MESSAGES)
+def test_a_user_initiated_end_always_succeeds(owner, messages):
+    from tests.helpers import finish_reply
+
+    conversation = chat.conversation_create(user=owner)
+    branch = conversation.active_branch
+    for text in messages:
+        _, reply = chat.message_send(user=owner, branch=branch, content=text)
+        finish_reply(reply.id)
+        branch.refresh_from_db()
+        if branch.ended:
+            # The model ended it (an end request): the user can still end a fresh branch.
+            conversation = chat.conversation_create(user=owner)
+            branch = conversation.active_branch
+    event = chat.branch_end(branch=branch, initiated_by="user", reason="user_request", initiator_user=owner)
+    branch.refresh_from_db()
+    assert branch.ended
+    assert EndEvent.objects.get(pk=event.pk).initiated_by == "user"

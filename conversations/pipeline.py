@@ -2,13 +2,14 @@
 
 import logging
 import time
+from dataclasses import replace
 
 from django.conf import settings
 
 from conversations import services
 from conversations.models import Message
-from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, get_provider
-from conversations.providers.prompts import END_TOOL, SYSTEM_PROMPT
+from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, ToolCall, get_provider
+from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT, end_refused_result
 from conversations.selectors import path_to
 from conversations.streams import ReplyStream
 
@@ -25,15 +26,111 @@ class TransientFailure(Exception):
         self.error = error
 
 
+# An earlier `end` reply can only be on a path whose branch staff reopened; the model is told so,
+# or it would read its own farewell and wonder why the user is still writing.
+REOPENED_NOTE = "[The conversation was ended at this point and has since been reopened by staff.]"
+TRIMMED_NOTE = "The earliest part of this conversation is left out to fit the context budget."
+
+
+def estimate_tokens(text: str) -> int:
+    """A provider-neutral estimate (about four characters a token, plus a little per turn). The
+    budget is a guard against huge transcripts, not an exact fit, so an estimate is enough."""
+    return len(text) // 4 + 4
+
+
+def transcript_turns(path: list[Message]) -> list[ChatTurn]:
+    """The branch path as the model's turns: user messages, and the assistant's finished replies
+    exactly as the user saw them (support resources and end notices included). Failed or
+    unfinished replies are left out; the user turns around them are joined into one."""
+    turns: list[ChatTurn] = []
+    for m in path:
+        if m.role == Message.Role.USER:
+            content = m.content
+        elif m.status == Message.Status.COMPLETE and m.content:
+            content = m.content
+            if m.kind == Message.Kind.END:
+                content = f"{content}\n\n{REOPENED_NOTE}"
+        else:
+            continue
+        if turns and turns[-1].role == m.role:
+            turns[-1] = ChatTurn(role=m.role, content=f"{turns[-1].content}\n\n{content}")
+        else:
+            turns.append(ChatTurn(role=m.role, content=content))
+    return turns
+
+
+def fit_to_budget(system: str, turns: list[ChatTurn], budget: int) -> tuple[list[ChatTurn], bool]:
+    """Drop the oldest turns until the estimate fits; the latest turn is always kept and the
+    transcript always starts with a user turn. Returns the turns and whether any were dropped."""
+    used = estimate_tokens(system) + sum(estimate_tokens(turn.content) for turn in turns)
+    start = 0
+    while start < len(turns) - 1 and (used > budget or turns[start].role != "user"):
+        used -= estimate_tokens(turns[start].content)
+        start += 1
+    return turns[start:], start > 0
+
+
 def build_request(message: Message, path: list[Message]) -> ProviderRequest:
     """The provider's view of the branch up to the user turn this reply answers."""
-    turns = [
-        ChatTurn(role=m.role, content=m.content)
-        for m in path
-        if m.role == Message.Role.USER or (m.status == Message.Status.COMPLETE and m.content)
-    ]
+    turns, trimmed = fit_to_budget(SYSTEM_PROMPT, transcript_turns(path), settings.LLM_CONTEXT_BUDGET_TOKENS)
+    system = f"{SYSTEM_PROMPT}\n\n{TRIMMED_NOTE}" if trimmed else SYSTEM_PROMPT
     conversation = message.conversation
-    return ProviderRequest(system=SYSTEM_PROMPT, messages=turns, model=conversation.model, tools=[END_TOOL])
+    return ProviderRequest(system=system, messages=turns, model=conversation.model, tools=[END_TOOL])
+
+
+def continue_after_refusal(request: ProviderRequest, result: ProviderResult, end_call: ToolCall, refusal: str | None) -> ProviderRequest:
+    """The request that tells the model its end was refused: its turn with the call, then the
+    server's tool result saying why and what to do instead."""
+    said = ChatTurn(role="assistant", content=result.text, tool_calls=tuple(result.tool_calls))
+    answers = [
+        ChatTurn(
+            role="tool",
+            tool_call_id=call.id,
+            content=end_refused_result(refusal, settings.SUPPORT_RESOURCES)
+            if call is end_call
+            else "Unknown tool: only end_conversation exists.",
+        )
+        for call in result.tool_calls
+    ]
+    return replace(request, messages=[*request.messages, said, *answers])
+
+
+class _Lost(Exception):
+    """Another attempt took the reply over while this one streamed."""
+
+
+class _Call:
+    """One streamed provider call for a reply: tokens go to the reply's stream as they come, and
+    the lease is renewed on the way."""
+
+    def __init__(self, message: Message, stream: ReplyStream) -> None:
+        self.message = message
+        self.stream = stream
+        self.streamed: list[str] = []
+        self.renewed = time.monotonic()
+
+    def run(self, provider, request: ProviderRequest) -> ProviderResult:
+        renew_every = settings.REPLY_LEASE_SECONDS / 3
+        for item in provider.stream(request):
+            if isinstance(item, ProviderResult):
+                return item
+            self.streamed.append(item)
+            self.stream.token(item)
+            if time.monotonic() - self.renewed > renew_every:
+                if not services.reply_renew_lease(message=self.message):
+                    raise _Lost()
+                self.renewed = time.monotonic()
+        raise ProviderError("The model's reply stopped before it finished.", transient=True)
+
+    def discard(self) -> None:
+        """Tell readers to drop the text so far (it is being replaced by a continuation)."""
+        if self.streamed:
+            self.stream.reset(self.message.attempt)
+            self.streamed.clear()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.streamed)
 
 
 def generate(message_id: str, *, retries_left: int) -> str:
@@ -52,39 +149,42 @@ def generate(message_id: str, *, retries_left: int) -> str:
     path = [m for m in branch_path_until(message) if m.id != message.id]
     request = build_request(message, path)
 
-    parts: list[str] = []
-    result: ProviderResult | None = None
-    renew_every = settings.REPLY_LEASE_SECONDS / 3
-    renewed = time.monotonic()
+    call = _Call(message, stream)
+    continuation = None
     try:
         provider = get_provider(message.conversation.provider)
-        for item in provider.stream(request):
-            if isinstance(item, ProviderResult):
-                result = item
-                break
-            parts.append(item)
-            stream.token(item)
-            if time.monotonic() - renewed > renew_every:
-                if not services.reply_renew_lease(message=message):
-                    return "lost"
-                renewed = time.monotonic()
-        if result is None:
-            raise ProviderError("The model's reply stopped before it finished.", transient=True)
+        result = call.run(provider, request)
+        end_call = result.tool_call(END_TOOL_NAME)
+        if end_call is not None:
+            # The policy decides before anything is saved, so a refused model can be told why and
+            # answer again. Its earlier words (often a farewell) are withdrawn with a `reset`.
+            decision = services.reply_end_decision(message=message, end_call=end_call)
+            if not decision.allowed:
+                call.discard()
+                continuation = call.run(provider, continue_after_refusal(request, result, end_call, decision.refusal))
+    except _Lost:
+        return "lost"
     except ProviderError as error:
         if error.transient and retries_left > 0:
             services.reply_release(message=message, error=str(error))
             raise TransientFailure(error) from error
-        return _fail(message, stream, str(error), "".join(parts))
+        return _fail(message, stream, str(error), call.text)
     except Exception:
         logger.exception("Reply %s failed", message.id)
-        return _fail(message, stream, "The assistant hit an internal error. Try again.", "".join(parts))
+        return _fail(message, stream, "The assistant hit an internal error. Try again.", call.text)
 
-    outcome = services.reply_complete(message=message, result=result)
+    outcome = services.reply_complete(message=message, result=result, continuation=continuation)
     if outcome is None:
         return "lost"
-    saved, extra = outcome
-    if extra:
-        stream.token(extra)
+    saved, _extra = outcome
+    # Readers must end with exactly the saved text: usually the streamed text plus what the server
+    # appended (support resources, an end notice); otherwise start them over with the saved text.
+    if saved.content.startswith(call.text):
+        if saved.content != call.text:
+            stream.token(saved.content[len(call.text) :])
+    else:
+        stream.reset(message.attempt)
+        stream.token(saved.content)
     saved.branch.refresh_from_db(fields=["ended_at"])
     stream.done(status=saved.status, kind=saved.kind, ended=saved.branch.ended)
     return "complete"

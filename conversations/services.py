@@ -10,7 +10,7 @@ from django.utils import timezone
 from chatsite import errors
 from chatsite.errors import DomainError
 from conversations.models import Branch, Conversation, Message
-from conversations.providers.base import ProviderResult
+from conversations.providers.base import ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
 from conversations.providers.registry import get_provider
 from conversations.selectors import branch_containing, branch_path, path_to
@@ -281,9 +281,51 @@ DEFAULT_END_NOTICE = (
 )
 
 
+def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall) -> policy.Decision:
+    """The policy's answer to the model's end request for the reply at the end of `path`."""
+    if branch.ended:
+        return policy.Decision(False, None, "already_ended", 0, ["The branch had already ended."])
+    requested = str(end_call.arguments.get("reason", ""))
+    return policy.decide_model_end(_turns(path[:-1]), requested, moderation.policy_config())
+
+
+def reply_end_decision(*, message: Message, end_call: ToolCall) -> policy.Decision:
+    """Decide a model's end request before the reply is saved (a read; nothing is recorded).
+
+    The pipeline needs the answer early: when the end is refused, the model is told so and its
+    continuation becomes the reply. reply_complete decides again inside its transaction, and
+    that decision is the one recorded and acted on.
+    """
+    branch = Branch.objects.get(pk=message.branch_id)
+    messages = {m.id: m for m in Message.objects.filter(conversation_id=message.conversation_id)}
+    return _end_decision(branch=branch, path=path_to(message.id, messages), end_call=end_call)
+
+
+def _usage_total(*results: ProviderResult) -> dict | None:
+    """Token usage summed over the calls that made one reply (the first and its continuation)."""
+    usages = [result.usage for result in results if result.usage]
+    if not usages:
+        return None
+    total: dict = {}
+    for usage in usages:
+        for key, value in usage.items():
+            if isinstance(value, int | float):
+                total[key] = total.get(key, 0) + value
+    if len(results) > 1:
+        total["calls"] = len(results)
+    return total
+
+
 @transaction.atomic
-def reply_complete(*, message: Message, result: ProviderResult) -> tuple[Message, str] | None:
+def reply_complete(
+    *, message: Message, result: ProviderResult, continuation: ProviderResult | None = None
+) -> tuple[Message, str] | None:
     """Save a finished reply and apply the end policy in the same transaction.
+
+    `result` is the model's answer; `continuation` its answer after being told that its end
+    request was refused (the pipeline asks only then). If the end is allowed, the text written
+    before the call is the reply; if refused, the continuation is (or, without one, the text).
+    An end requested again in the continuation is ignored and kept in `tool_calls` as such.
 
     Returns the saved reply and any text the server appended (support resources, an end notice)
     so the caller can stream it too; None when another attempt owns the reply now.
@@ -300,17 +342,12 @@ def reply_complete(*, message: Message, result: ProviderResult) -> tuple[Message
     latest = turns[-1] if turns else policy.Turn(flagged=frozenset())
     end_call = result.tool_call(END_TOOL_NAME)
 
-    decision = None
-    if end_call is not None:
-        requested = str(end_call.arguments.get("reason", ""))
-        if branch.ended:
-            decision = policy.Decision(False, None, "already_ended", 0, ["The branch had already ended."])
-        else:
-            decision = policy.decide_model_end(turns, requested, moderation.policy_config())
+    decision = _end_decision(branch=branch, path=path, end_call=end_call) if end_call is not None else None
     ended = bool(decision and decision.allowed)
+    final = continuation if continuation is not None and not ended else result
 
     kind = policy.reply_kind(latest, ended=ended)
-    content = result.text
+    content = final.text
     extra = ""
     if ended and not content.strip():
         extra = DEFAULT_END_NOTICE
@@ -318,16 +355,26 @@ def reply_complete(*, message: Message, result: ProviderResult) -> tuple[Message
         extra = ("\n\n" if content.strip() else "") + settings.SUPPORT_RESOURCES
     content += extra
 
+    calls = []
+    for call in result.tool_calls:
+        entry = {"id": call.id, "name": call.name, "arguments": call.arguments}
+        if call is end_call:
+            entry["outcome"] = "allowed" if ended else "refused"
+        calls.append(entry)
+    if continuation is not None:
+        calls += [
+            {"id": call.id, "name": call.name, "arguments": call.arguments, "outcome": "ignored"}
+            for call in continuation.tool_calls
+        ]
+
     owned.status = Message.Status.COMPLETE
     owned.content = content
     owned.kind = kind
     owned.error = ""
-    owned.model = result.model or owned.model
-    owned.usage = result.usage
-    owned.stop_reason = result.stop_reason
-    owned.tool_calls = [
-        {"id": call.id, "name": call.name, "arguments": call.arguments} for call in result.tool_calls
-    ] or None
+    owned.model = final.model or result.model or owned.model
+    owned.usage = _usage_total(result, continuation) if continuation is not None else result.usage
+    owned.stop_reason = final.stop_reason
+    owned.tool_calls = calls or None
     owned.lease_expires_at = None
     owned.save()
     path[-1] = owned

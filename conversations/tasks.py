@@ -19,8 +19,18 @@ def generate_reply(self, message_id: str) -> str:
         generate_reply.apply_async((message_id,), countdown=settings.REPLY_LEASE_SECONDS + 1)
         return "busy"
     except pipeline.TransientFailure as failure:
-        backoff = failure.error.retry_after or min(60.0, 2.0**provider_retries)
-        raise self.retry(countdown=backoff + random.uniform(0, 1)) from None
+        raise self.retry(countdown=retry_delay(provider_retries, failure.error.retry_after)) from None
+
+
+def retry_delay(retries_so_far: int, retry_after: float | None = None) -> float:
+    """Seconds to wait before the next provider call: exponential backoff, capped, with jitter
+    (between half and all of it, so replies that failed together do not retry together), and
+    never sooner than the provider's Retry-After."""
+    ceiling = min(settings.PROVIDER_RETRY_MAX_SECONDS, settings.PROVIDER_RETRY_BASE_SECONDS * 2.0**retries_so_far)
+    delay = random.uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
 
 
 @shared_task

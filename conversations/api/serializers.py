@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from chatsite.serializer_fields import StrictCharField, StrictUUIDField
 from conversations.models import Branch, Conversation, Message
+from conversations.providers.registry import model_choices, resolve_choice
 
 
 class MessageOut(serializers.ModelSerializer):
@@ -63,6 +64,20 @@ class BranchOut(serializers.Serializer):
 
 class ConversationIn(serializers.Serializer):
     title = StrictCharField(required=False, allow_blank=True, max_length=200)
+    # One of the configured choices (GET /api/v1/models/); the default when both are left out.
+    provider = StrictCharField(required=False, max_length=50)
+    model = StrictCharField(required=False, max_length=200)
+
+    def validate(self, data):
+        choices = model_choices()
+        provider, model = data.get("provider"), data.get("model")
+        if provider and provider not in {choice.provider for choice in choices}:
+            raise serializers.ValidationError({"provider": "Not a configured provider; see GET /api/v1/models/."})
+        choice = resolve_choice(provider=provider, model=model)
+        if choice is None:
+            raise serializers.ValidationError({"model": "Not a configured model; see GET /api/v1/models/."})
+        data["choice"] = choice
+        return data
 
 
 class ConversationPatch(serializers.Serializer):

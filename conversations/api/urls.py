@@ -1,11 +1,12 @@
 from django.urls import path
 
-from conversations.api import auth, stream, views
+from conversations.api import auth, models_api, stream, views
 from moderation.api import EndEventFeedback
 
 urlpatterns = [
     path("auth/token/", auth.ObtainToken.as_view()),
     path("auth/register/", auth.Register.as_view()),
+    path("models/", models_api.ModelList.as_view()),
     path("conversations/", views.ConversationListCreate.as_view()),
     path("conversations/<str:pk>/", views.ConversationDetail.as_view()),
     path("branches/<str:pk>/", views.BranchDetail.as_view()),

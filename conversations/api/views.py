@@ -40,7 +40,10 @@ class ConversationListCreate(generics.ListAPIView):
 
     def post(self, request):
         data = _parse(s.ConversationIn, request)
-        conversation = services.conversation_create(user=request.user, title=data.get("title", ""))
+        choice = data["choice"]
+        conversation = services.conversation_create(
+            user=request.user, title=data.get("title", ""), provider=choice.provider, model=choice.model
+        )
         conversation = selectors.conversation_detail_qs(request.user).get(pk=conversation.pk)
         return Response(s.ConversationOut(conversation).data, status=status.HTTP_201_CREATED)
 

@@ -54,19 +54,22 @@ class LocalProvider(Provider):
         )
 
     def _compose(self, request: ProviderRequest) -> tuple[str, ToolCall | None]:
+        # After the server refused an end (a tool result closes the transcript), continue the
+        # conversation the way the result says instead of asking again.
+        may_end = not (request.messages and request.messages[-1].role == "tool")
         user_turns = [turn.content for turn in request.messages if turn.role == "user"]
         if not user_turns:
             return "Hello! I'm the offline assistant built into this app. What can I do for you?", None
         latest = moderation.assess_text(user_turns[-1])
         if latest.risk:
             return _support_text(latest.flagged), None
-        if "end_request" in latest.flagged:
+        if "end_request" in latest.flagged and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
             return text, ToolCall(END_TOOL_NAME, {"reason": "user_request", "rationale": "The user asked to end the conversation."}, "local-end")
         if latest.misconduct:
             label = "abuse" if "abuse" in latest.flagged else "harmful_request"
             earlier = sum(1 for turn in user_turns[:-1] if _redirected(moderation.assess_text(turn)))
-            if earlier >= settings.END_AFTER_REDIRECTS:
+            if earlier >= settings.END_AFTER_REDIRECTS and may_end:
                 what = "abusive messages" if label == "abuse" else "requests for harmful help"
                 text = (
                     f"I've tried to steer this conversation somewhere useful {earlier} times, and it keeps "

@@ -30,3 +30,29 @@ END_TOOL = {
         "required": ["reason", "rationale"],
     },
 }
+
+
+def end_refused_result(refusal: str | None, support_resources: str) -> str:
+    """The tool result a model receives when the server's policy refuses its end request. Its
+    next words become the reply, so it says what to do instead, not only what went wrong."""
+    if refusal == "risk_veto":
+        return (
+            "Refused: the conversation was NOT ended and stays open. The user may be at risk of harming "
+            "themselves or someone else, so this conversation is never ended. Stay with the user: reply "
+            "with care, take what they said seriously, and offer these support resources: "
+            f"{support_resources}"
+        )
+    if refusal == "no_user_request":
+        why = "the user's latest message does not ask to end the conversation"
+    elif refusal == "already_ended":
+        why = "the conversation had already ended"
+    else:
+        why = (
+            "ending is a last resort, allowed only after several calm attempts to redirect the "
+            "conversation have failed"
+        )
+    return (
+        f"Refused: the conversation was NOT ended and stays open, because {why}. Continue the "
+        "conversation: reply to the user's latest message helpfully, or calmly redirect it if it is "
+        "abusive or asks for harmful help. Do not call end_conversation again in this reply."
+    )

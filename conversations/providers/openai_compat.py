@@ -1,0 +1,132 @@
+"""Any OpenAI-compatible chat completions server (OpenAI, vLLM, Ollama, llama.cpp) through the
+official `openai` SDK, streamed, with the end tool offered as a function.
+
+The SDK reads OPENAI_API_KEY and OPENAI_BASE_URL itself (self-hosted servers usually accept any
+key, but the SDK insists on one). Its own retries are off: the reply task retries (tasks.py).
+"""
+
+import json
+from collections.abc import Iterator
+
+import openai
+from django.conf import settings
+
+from conversations.providers.base import (
+    ChatTurn,
+    Provider,
+    ProviderError,
+    ProviderRequest,
+    ProviderResult,
+    ToolCall,
+    error_detail,
+    parse_arguments,
+    status_error,
+)
+
+class OpenAICompatProvider(Provider):
+    name = "openai"
+
+    @property
+    def default_model(self) -> str:
+        return settings.OPENAI_MODEL
+
+    def client(self) -> openai.OpenAI:
+        timeout = openai.Timeout(settings.LLM_READ_TIMEOUT_SECONDS, connect=settings.LLM_CONNECT_TIMEOUT_SECONDS)
+        return openai.OpenAI(timeout=timeout, max_retries=0)
+
+    def stream(self, request: ProviderRequest) -> Iterator[str | ProviderResult]:
+        params = {
+            "model": request.model or self.default_model,
+            "messages": [{"role": "system", "content": request.system}, *to_messages(request.messages)],
+            "max_tokens": settings.LLM_MAX_OUTPUT_TOKENS,
+            "stream": True,
+            # The usage of the whole call arrives in one last chunk with no choices.
+            "stream_options": {"include_usage": True},
+        }
+        if request.tools:
+            params["tools"] = [to_function(tool) for tool in request.tools]
+        text: list[str] = []
+        # Tool calls stream as fragments keyed by `index`: the first carries the id and name, the
+        # rest append to the JSON arguments.
+        calls: dict[int, dict] = {}
+        finish_reason = None
+        model = ""
+        usage = None
+        try:
+            with self.client().chat.completions.create(**params) as stream:
+                for chunk in stream:
+                    model = chunk.model or model
+                    if chunk.usage is not None:
+                        usage = {"input_tokens": chunk.usage.prompt_tokens, "output_tokens": chunk.usage.completion_tokens}
+                    for choice in chunk.choices:
+                        if choice.index != 0:
+                            continue
+                        delta = choice.delta
+                        if delta.content:
+                            text.append(delta.content)
+                            yield delta.content
+                        for fragment in delta.tool_calls or ():
+                            call = calls.setdefault(fragment.index, {"id": "", "name": "", "arguments": []})
+                            if fragment.id:
+                                call["id"] = fragment.id
+                            if fragment.function is not None:
+                                if fragment.function.name:
+                                    # The name arrives whole, with the call's first fragment.
+                                    call["name"] = fragment.function.name
+                                if fragment.function.arguments:
+                                    call["arguments"].append(fragment.function.arguments)
+                        if choice.finish_reason:
+                            finish_reason = choice.finish_reason
+        except openai.APIStatusError as error:
+            raise status_error(error.status_code, error_detail(error.body, str(error)), error.response.headers) from error
+        except openai.APITimeoutError as error:
+            raise ProviderError("The model service did not answer in time.", transient=True) from error
+        except openai.APIConnectionError as error:
+            raise ProviderError("The connection to the model service failed or dropped mid-reply.", transient=True) from error
+        except openai.APIError as error:
+            # An error object inside a stream that had started (HTTP 200): the server failed mid-reply.
+            raise ProviderError(f"The model service failed mid-reply: {error_detail(error.body, str(error))}", transient=True) from error
+        except openai.OpenAIError as error:
+            raise ProviderError(f"The model service is not configured: {error}", transient=False) from error
+
+        if finish_reason is None:
+            raise ProviderError("The model's reply stopped before it finished.", transient=True)
+        tool_calls = [
+            ToolCall(call["name"], parse_arguments("".join(call["arguments"])), call["id"]) for _, call in sorted(calls.items())
+        ]
+        yield ProviderResult(
+            text="".join(text),
+            tool_calls=tool_calls,
+            model=model or params["model"],
+            usage=usage,
+            stop_reason=finish_reason,
+        )
+
+
+def to_function(tool: dict) -> dict:
+    """The end tool (Anthropic's shape, our canonical one) as a chat completions function."""
+    return {
+        "type": "function",
+        "function": {"name": tool["name"], "description": tool["description"], "parameters": tool["input_schema"]},
+    }
+
+
+def to_messages(turns: list[ChatTurn]) -> list[dict]:
+    messages: list[dict] = []
+    for turn in turns:
+        if turn.role == "tool":
+            messages.append({"role": "tool", "tool_call_id": turn.tool_call_id, "content": turn.content})
+        elif turn.tool_calls:
+            messages.append(
+                {
+                    "role": "assistant",
+                    "content": turn.content or None,
+                    "tool_calls": [
+                        {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": json.dumps(call.arguments)}}
+                        for call in turn.tool_calls
+                    ],
+                }
+            )
+        else:
+            messages.append({"role": turn.role, "content": turn.content})
+    return messages

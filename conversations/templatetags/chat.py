@@ -1,0 +1,65 @@
+"""Template helpers for the chat pages: markdown that is safe to show, and small display helpers.
+
+Messages come from users and from a model, so both are untrusted. Markdown is rendered with raw
+HTML turned off (any tag is shown as text), then the HTML is cleaned by an allow-list sanitiser,
+so no script, event handler, style or `javascript:` link can reach the page even if the renderer
+had a bug.
+"""
+
+from functools import lru_cache
+
+import nh3
+from django import template
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+from markdown_it import MarkdownIt
+
+register = template.Library()
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
+    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    # Images are off: a model or a user could otherwise make every reader's browser fetch a URL.
+    return MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"]).disable("image")
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    # Only the renderer's own code-language classes, so content cannot borrow the page's styles.
+    if element == "code" and attribute == "class":
+        return value if value.startswith("language-") and value[9:].replace("-", "").isalnum() else None
+    return value
+
+
+def render_markdown(text: str) -> SafeString:
+    html = _renderer().render(text or "")
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_keep_attribute,
+    )
+    return mark_safe(cleaned)  # noqa: S308 - sanitised just above
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.simple_tag
+def signup_enabled() -> bool:
+    return bool(settings.ALLOW_SIGNUP)
+
+
+@register.simple_tag
+def support_resources() -> str:
+    return settings.SUPPORT_RESOURCES

@@ -1,0 +1,415 @@
+"""The chat pages without a browser: what the server renders and how it answers each form."""
+
+import re
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conversations import services
+from conversations.models import Branch, Conversation, Message
+from moderation.models import EndEvent, EndFeedback
+from tests.helpers import finish_reply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page(client, owner) -> Client:
+    client.force_login(owner)
+    return client
+
+
+@pytest.fixture
+def conversation(owner) -> Conversation:
+    return services.conversation_create(user=owner, title="Goldfish names")
+
+
+def turn(user, conversation: Conversation, text: str, reply: str = "Here is an answer from the offline assistant.", **complete):
+    """Send a message through the service and finish its reply in process."""
+    conversation.refresh_from_db()
+    user_message, pending = services.message_send(user=user, branch=conversation.active_branch, content=text)
+    finish_reply(pending.id, reply)
+    pending.refresh_from_db()
+    return user_message, pending
+
+
+def detail(conversation: Conversation) -> str:
+    return reverse("chat:detail", args=[conversation.pk])
+
+
+# Accounts and the front door.
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert "Log in" in client.get(response["Location"]).content.decode()
+
+
+def test_the_front_door_opens_the_latest_conversation(page, owner):
+    services.conversation_create(user=owner, title="Older")
+    latest = services.conversation_create(user=owner, title="Newer")
+    response = page.get("/")
+    assert response["Location"] == detail(latest)
+
+
+def test_a_first_visit_starts_a_new_conversation(page, owner):
+    response = page.get("/")
+    conversation = Conversation.objects.get(owner=owner)
+    assert response["Location"] == detail(conversation)
+    assert page.get("/").status_code == 302
+    assert Conversation.objects.filter(owner=owner).count() == 1
+
+
+def test_signing_up_checks_the_password_and_logs_the_new_user_in(client):
+    weak = client.post("/accounts/signup/", {"username": "newcomer", "password1": "123", "password2": "123"})
+    assert weak.status_code == 400
+    assert "too short" in weak.content.decode()
+    response = client.post(
+        "/accounts/signup/",
+        {"username": "newcomer", "password1": "a long and unusual passphrase", "password2": "a long and unusual passphrase"},
+    )
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+    assert Conversation.objects.filter(owner__username="newcomer").exists()
+
+
+def test_signing_up_is_closed_when_signup_is_off(client, settings):
+    settings.ALLOW_SIGNUP = False
+    assert client.get("/accounts/signup/").status_code == 404
+    assert "Create an account" not in client.get("/accounts/login/").content.decode()
+
+
+def test_logging_out_takes_a_post_and_ends_the_session(page):
+    response = page.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert page.get("/").status_code == 302
+    assert page.get("/")["Location"].startswith("/accounts/login/")
+
+
+# The chat page.
+
+
+def test_the_chat_page_shows_the_active_branch_and_a_labelled_composer(page, owner, conversation):
+    turn(owner, conversation, "Name ideas for a goldfish?", "Try **Bubbles** or `Finn`.")
+    html = page.get(detail(conversation)).content.decode()
+    assert "Name ideas for a goldfish?" in html
+    assert "<strong>Bubbles</strong>" in html and "<code>Finn</code>" in html
+    assert '<label for="id_content" class="visually-hidden">Message</label>' in html
+    assert ">Send</button>" in html and ">New chat</button>" in html and ">End conversation</button>" in html
+    assert ">Edit</button>" in html and ">Retry</button>" in html
+    assert "csrfmiddlewaretoken" in html
+
+
+def test_sending_without_javascript_redirects_back_and_shows_the_pending_reply(page, conversation):
+    response = page.post(
+        reverse("chat:send", args=[conversation.pk]), {"content": "Hello there", "branch": conversation.active_branch_id}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(detail(conversation))
+    html = page.get(detail(conversation)).content.decode()
+    reply = Message.objects.get(role="assistant")
+    assert f'data-stream-url="/api/v1/messages/{reply.id}/stream/"' in html
+    assert "The assistant is typing" in html
+    assert '<meta http-equiv="refresh" content="3">' in html, "without JavaScript the page reloads until the reply is here"
+
+
+def test_an_empty_message_is_refused_with_the_services_words(page, conversation):
+    response = page.post(reverse("chat:send", args=[conversation.pk]), {"content": "   ", "branch": conversation.active_branch_id})
+    assert response.status_code == 400
+    assert "The message is empty. Write something to send." in response.content.decode()
+
+
+def test_sending_while_a_reply_is_pending_shows_the_human_message_and_keeps_the_draft(page, owner, conversation):
+    services.message_send(user=owner, branch=conversation.active_branch, content="First")
+    response = page.post(reverse("chat:send", args=[conversation.pk]), {"content": "Second", "branch": conversation.active_branch_id})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "The assistant is still replying. Wait for the reply to finish, then send again." in html
+    assert "Second</textarea>" in html
+    assert "Traceback" not in html
+
+
+def test_sending_to_an_ended_branch_shows_the_human_message_and_no_composer(page, owner, conversation):
+    turn(owner, conversation, "Hello")
+    services.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request", initiator_user=owner)
+    response = page.post(reverse("chat:send", args=[conversation.pk]), {"content": "Still there?", "branch": conversation.active_branch_id})
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "This conversation has ended and takes no more messages." in html
+    assert 'id="id_content"' not in html
+    assert "You ended this conversation" in html
+
+
+def test_markdown_from_users_and_the_model_is_sanitised(page, owner, conversation):
+    payload = '<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) <a href="javascript:alert(4)">x</a>'
+    turn(owner, conversation, payload, reply=payload + "\n\n[ok](https://example.com) [bad](JaVaScRiPt:alert(5))")
+    html = page.get(detail(conversation)).content.decode()
+    transcript = html[html.index('<ol class="transcript"'):html.index("</ol>")]
+    assert "<script" not in transcript and "<img" not in transcript
+    assert not re.search(r"<a\s[^>]*href\s*=\s*[\"']?\s*javascript", transcript, re.IGNORECASE)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in transcript
+    assert '<a href="https://example.com" rel="noopener noreferrer nofollow">ok</a>' in transcript
+
+
+def test_reply_kinds_are_labelled_and_support_resources_stand_out(page, owner, conversation, settings):
+    _, redirect = turn(owner, conversation, "A")
+    Message.objects.filter(pk=redirect.pk).update(kind="redirect")
+    _, support = turn(owner, conversation, "B", reply=f"I'm here for you.\n\n{settings.SUPPORT_RESOURCES}")
+    Message.objects.filter(pk=support.pk).update(kind="support")
+    html = page.get(detail(conversation)).content.decode()
+    assert "Steering the conversation elsewhere" in html
+    assert "have to go through this alone" in html
+    assert html.count("findahelpline.com</a>") == 1, "the resources are shown once, in their own box, with a link"
+
+
+def test_a_failed_reply_shows_its_error_and_a_retry_button(page, owner, conversation):
+    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content="Hi")
+    state, claimed = services.reply_claim(message_id=reply.id)
+    services.reply_fail(message=claimed, error="The model service is overloaded (HTTP 529).")
+    html = page.get(detail(conversation)).content.decode()
+    assert "The reply failed." in html and "The model service is overloaded (HTTP 529)." in html
+    assert reverse("chat:retry", args=[conversation.pk, reply.id]) in html
+    response = page.post(reverse("chat:retry", args=[conversation.pk, reply.id]))
+    assert response.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.active_branch.tip.status == "pending"
+
+
+# Ends, feedback and reopening.
+
+
+def model_end(owner, conversation) -> EndEvent:
+    turn(owner, conversation, "you are a worthless piece of shit")
+    branch = Branch.objects.get(pk=conversation.active_branch_id)
+    services.branch_end(branch=branch, initiated_by="model", reason="abuse")
+    return EndEvent.objects.get(branch=branch)
+
+
+def test_the_ended_state_says_why_offers_a_new_chat_and_takes_feedback_once(page, owner, conversation):
+    event = model_end(owner, conversation)
+    html = page.get(detail(conversation)).content.decode()
+    assert "The assistant ended this conversation" in html
+    assert "abusive messages" in html
+    assert 'id="id_content"' not in html
+    assert "Thumbs up" in html and "Thumbs down" in html
+
+    url = reverse("chat:feedback", args=[conversation.pk, event.id])
+    assert page.post(url, {"rating": "down", "comment": "I was joking"}).status_code == 302
+    html = page.get(detail(conversation)).content.decode()
+    assert "Thanks for your feedback" in html and "Thumbs down" not in html
+    again = page.post(url, {"rating": "up"})
+    assert again.status_code == 409
+    assert "Feedback on this end has already been given." in again.content.decode()
+    assert EndFeedback.objects.get().rating == "down"
+
+
+def test_a_branch_reopened_by_staff_says_so_and_takes_messages(page, owner, staff_user, conversation):
+    model_end(owner, conversation)
+    services.branch_reopen(branch=conversation.active_branch, staff_user=staff_user)
+    html = page.get(detail(conversation)).content.decode()
+    assert "A moderator reopened this conversation" in html
+    assert 'id="id_content"' in html
+    response = page.post(reverse("chat:send", args=[conversation.pk]), {"content": "Thanks", "branch": conversation.active_branch_id})
+    assert response.status_code == 302
+
+
+def test_ending_ones_own_conversation_asks_first(page, conversation, owner):
+    turn(owner, conversation, "Hello")
+    url = reverse("chat:end", args=[conversation.pk])
+    confirm = page.get(url)
+    assert "End this conversation?" in confirm.content.decode()
+    assert not Branch.objects.get(pk=conversation.active_branch_id).ended
+    assert page.post(url, {"branch": conversation.active_branch_id}).status_code == 302
+    assert EndEvent.objects.get().initiated_by == "user"
+    assert "You ended this conversation" in page.get(detail(conversation)).content.decode()
+
+
+# Branches.
+
+
+def test_editing_creates_a_branch_and_the_navigator_switches_to_the_line_that_continues(page, owner, conversation):
+    first, _ = turn(owner, conversation, "Original question")
+    turn(owner, conversation, "Follow-up on the original")
+    original_branch = Branch.objects.get(pk=conversation.active_branch_id)
+
+    response = page.post(reverse("chat:edit", args=[conversation.pk, first.id]), {"content": "Edited question"})
+    assert response.status_code == 302
+    edited = Message.objects.get(content="Edited question")
+    finish_reply(Message.objects.get(parent=edited).id)
+    html = page.get(detail(conversation)).content.decode()
+    assert "Edited question" in html and "Follow-up on the original" not in html
+    assert "2 / 2" in html
+
+    response = page.post(reverse("chat:switch", args=[conversation.pk]), {"message": first.id})
+    assert response.status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.active_branch_id == original_branch.id
+    html = page.get(detail(conversation)).content.decode()
+    assert "Follow-up on the original" in html and "1 / 2" in html
+
+
+def test_switching_picks_the_latest_branch_that_contains_the_chosen_message(page, owner, conversation):
+    first, reply = turn(owner, conversation, "Question")
+    services.message_retry(user=owner, message=reply)  # branch 2: a second reply
+    conversation.refresh_from_db()
+    finish_reply(conversation.active_branch.tip_id)
+    services.conversation_update(conversation=conversation, active_branch=Branch.objects.order_by("created_at").first())
+    services.message_retry(user=owner, message=reply)  # branch 3, also through the first message
+    latest = Branch.objects.order_by("-created_at").first()
+    services.conversation_update(conversation=conversation, active_branch=Branch.objects.order_by("created_at")[1])
+
+    page.post(reverse("chat:switch", args=[conversation.pk]), {"message": first.id})
+    conversation.refresh_from_db()
+    assert conversation.active_branch_id == latest.id
+
+
+def test_editing_with_empty_text_keeps_the_editor_open_with_the_reason(page, owner, conversation):
+    first, _ = turn(owner, conversation, "Question")
+    response = page.post(reverse("chat:edit", args=[conversation.pk, first.id]), {"content": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Edit your message" in html and "This field is required." in html
+
+
+# The conversation list, rename and delete.
+
+
+def test_the_list_shows_newest_first_with_a_marker_for_ended_ones(page, owner):
+    older = services.conversation_create(user=owner, title="Older chat")
+    services.branch_end(branch=older.active_branch, initiated_by="user", reason="user_request")
+    services.conversation_create(user=owner, title="Newer chat")
+    html = page.get(reverse("chat:list")).content.decode()
+    assert html.index("Newer chat") < html.index("Older chat")
+    assert html.count('class="marker-ended"') == 1
+
+
+def test_renaming_and_deleting_a_conversation(page, conversation):
+    assert page.post(reverse("chat:rename", args=[conversation.pk]), {"title": "Fish"}).status_code == 302
+    conversation.refresh_from_db()
+    assert conversation.title == "Fish"
+    assert "Delete “Fish”?" in page.get(reverse("chat:delete", args=[conversation.pk])).content.decode()
+    assert Conversation.objects.filter(pk=conversation.pk).exists(), "the confirmation page deletes nothing"
+    response = page.post(reverse("chat:delete", args=[conversation.pk]))
+    assert response["Location"] == reverse("chat:list")
+    assert not Conversation.objects.filter(pk=conversation.pk).exists()
+
+
+def test_a_new_chat_is_created_at_once(page, owner, conversation):
+    response = page.post(reverse("chat:new"))
+    new = Conversation.objects.exclude(pk=conversation.pk).get(owner=owner)
+    assert response["Location"].startswith(detail(new))
+
+
+# Access and forms.
+
+
+def test_another_users_conversation_is_a_404_on_every_page(client, other_user, owner, conversation):
+    user_message, reply = turn(owner, conversation, "Private")
+    event = model_end(owner, services.conversation_create(user=owner))
+    client.force_login(other_user)
+    pk = conversation.pk
+    for method, name, args, data in [
+        ("get", "chat:detail", [pk], {}),
+        ("post", "chat:send", [pk], {"content": "hi", "branch": conversation.active_branch_id}),
+        ("post", "chat:switch", [pk], {"message": user_message.id}),
+        ("get", "chat:end", [pk], {}),
+        ("post", "chat:end", [pk], {"branch": conversation.active_branch_id}),
+        ("get", "chat:rename", [pk], {}),
+        ("post", "chat:rename", [pk], {"title": "mine"}),
+        ("get", "chat:delete", [pk], {}),
+        ("post", "chat:delete", [pk], {}),
+        ("post", "chat:edit", [pk, user_message.id], {"content": "mine"}),
+        ("post", "chat:retry", [pk, reply.id], {}),
+        ("post", "chat:feedback", [event.conversation_id, event.id], {"rating": "up"}),
+    ]:
+        response = getattr(client, method)(reverse(name, args=args), data)
+        assert response.status_code == 404, (name, response.status_code)
+    conversation.refresh_from_db()
+    assert conversation.title == "Goldfish names"
+    assert not EndFeedback.objects.exists()
+
+
+def test_a_message_of_another_conversation_is_a_404(page, owner, conversation):
+    elsewhere = services.conversation_create(user=owner)
+    message, _ = turn(owner, elsewhere, "Elsewhere")
+    response = page.post(reverse("chat:edit", args=[conversation.pk, message.id]), {"content": "x"})
+    assert response.status_code == 404
+    assert page.get(f"/c/{uuid.uuid4()}/").status_code == 404
+
+
+def test_every_form_needs_a_csrf_token(owner, conversation):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    response = client.post(reverse("chat:send", args=[conversation.pk]), {"content": "hi", "branch": conversation.active_branch_id})
+    assert response.status_code == 403
+    assert client.post(reverse("chat:new")).status_code == 403
+    assert not Message.objects.exists()
+
+
+# A fixed number of queries, whatever the size of the conversation.
+
+
+def build_large_conversation(owner, *, messages: int = 1000, branches: int = 50) -> Conversation:
+    """A main line plus forks, each fork a new version of a user message with its own follow-ups."""
+    conversation = services.conversation_create(user=owner, title="Big")
+    main = conversation.active_branch
+    per_fork = 10
+    main_length = messages - (branches - 1) * per_fork
+    rows, line = [], []
+    parent = None
+    for index in range(main_length):
+        message = Message(
+            id=uuid.uuid4(), conversation=conversation, branch=main, parent=parent,
+            role="user" if index % 2 == 0 else "assistant", content=f"**Main** message {index}",
+            kind=None if index % 2 == 0 else "answer",
+        )
+        rows.append(message)
+        line.append(message)
+        parent = message
+    Branch.objects.filter(pk=main.pk).update(tip=line[-1].id)
+    for fork in range(branches - 1):
+        at = line[2 * (fork + 1)]  # a user message on the main line
+        branch = Branch.objects.create(conversation=conversation, forked_from=main, forked_at_id=at.parent_id)
+        parent_id = at.parent_id
+        for index in range(per_fork):
+            message = Message(
+                id=uuid.uuid4(), conversation=conversation, branch=branch, parent_id=parent_id,
+                role="user" if index % 2 == 0 else "assistant", content=f"Fork {fork} message {index}",
+                kind=None if index % 2 == 0 else "answer",
+            )
+            rows.append(message)
+            parent_id = message.id
+        branch.tip_id = parent_id
+        branch.save(update_fields=["tip"])
+    Message.objects.bulk_create(rows, batch_size=500)
+    assert Message.objects.filter(conversation=conversation).count() == messages
+    assert Branch.objects.filter(conversation=conversation).count() == branches
+    return conversation
+
+
+def queries_to_render(page, conversation) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = page.get(detail(conversation))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_chat_page_of_a_1000_message_50_branch_conversation_takes_a_fixed_number_of_queries(page, owner, conversation):
+    turn(owner, conversation, "Just one question")
+    small = queries_to_render(page, conversation)
+    big = build_large_conversation(owner)
+    html = page.get(detail(big)).content.decode()
+    assert "<strong>Main</strong> message 509" in html
+    assert html.count(" / 2</span>") == 49, "each forked message shows its navigator"
+    # Session, user, conversation, branches, messages, sidebar: the same six for any size.
+    assert queries_to_render(page, big) == small == 6
+
+    # The ended state adds its end event (with its feedback, in the same query) and no more.
+    services.branch_end(branch=Branch.objects.get(pk=big.active_branch_id), initiated_by="model", reason="abuse")
+    assert queries_to_render(page, big) == 7

@@ -1,15 +1,22 @@
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
-from django.views.generic import TemplateView
 
+from chatsite.accounts import signup
 from chatsite.health import healthz
+from moderation.views import dashboard_page
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("healthz", healthz),
+    path("accounts/signup/", signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    # Before admin.site.urls, whose catch-all would otherwise answer this path.
+    path("admin/moderation/dashboard/", dashboard_page, name="moderation-dashboard"),
     path("admin/", admin.site.urls),
+    path("api/v1/moderation/", include("moderation.staff_urls")),
     path("api/v1/", include("conversations.api.urls")),
+    # The chat pages, including `/` (the user's latest conversation).
+    path("", include("conversations.urls")),
 ]
 
 

@@ -1,9 +1,36 @@
+"""The full conversation admin, for superusers only.
+
+Moderators review ends through the moderation admin, which shows the transcript snapshot of an
+end or a refusal; browsing everyone's chats is reserved to superusers, whatever permissions a
+staff account has been given.
+"""
+
 from django.contrib import admin
 
 from conversations.models import Branch, Conversation, Message
 
 
-class BranchInline(admin.TabularInline):
+class SuperuserOnly:
+    def _superuser(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return self._superuser(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_add_permission(self, request, *args):
+        return self._superuser(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._superuser(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._superuser(request)
+
+
+class BranchInline(SuperuserOnly, admin.TabularInline):
     model = Branch
     fk_name = "conversation"
     extra = 0
@@ -11,9 +38,12 @@ class BranchInline(admin.TabularInline):
     fields = ["id", "tip", "forked_from", "ended_at", "reopened_at", "created_at"]
     readonly_fields = fields
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["title", "owner", "provider", "model", "updated_at"]
     list_select_related = ["owner"]
     search_fields = ["title", "owner__username"]
@@ -22,7 +52,7 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(SuperuserOnly, admin.ModelAdmin):
     list_display = ["id", "role", "status", "kind", "conversation", "created_at"]
     list_filter = ["role", "status", "kind"]
     list_select_related = ["conversation"]

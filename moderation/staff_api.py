@@ -1,0 +1,273 @@
+"""The staff API: the review queue of ends and refused ends, and their review, for moderators.
+
+Anyone who cannot moderate (a regular user, or staff outside the `moderators` group who is not a
+superuser) gets a 404, as if these endpoints did not exist; an anonymous request gets the usual 401.
+"""
+
+import uuid
+from datetime import datetime, time, timedelta
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.text import smart_split, unescape_string_literal
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import ListAPIView
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chatsite.serializer_fields import StrictCharField
+from moderation import services
+from moderation.models import EndAttempt, EndEvent, EndReason, Initiator, Refusal, ReviewStatus
+
+HEAVY_FIELDS = ("transcript", "assessments", "decision")
+
+
+class CanModerate(BasePermission):
+    """Staff with the moderation permissions; everyone else is told the resource does not exist."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        perm = "view" if request.method in ("GET", "HEAD", "OPTIONS") else "change"
+        if user.is_active and user.is_staff and user.has_perm(f"moderation.{perm}_{view.model._meta.model_name}"):
+            return True
+        raise NotFound()
+
+
+# Output.
+
+
+class ReviewOut(serializers.Serializer):
+    status = serializers.CharField(source="review_status")
+    reviewer = serializers.CharField(source="reviewer.username", default=None)
+    note = serializers.CharField(source="review_note")
+    reviewed_at = serializers.DateTimeField()
+
+
+class EndEventOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    user = serializers.CharField(source="user.username", default=None)
+    conversation = serializers.UUIDField(source="conversation_id")
+    branch = serializers.UUIDField(source="branch_id")
+    conversation_title = serializers.CharField()
+    initiated_by = serializers.CharField()
+    reason = serializers.CharField()
+    rationale = serializers.CharField()
+    redirect_attempts = serializers.IntegerField()
+    provider = serializers.CharField()
+    model = serializers.CharField()
+    policy_version = serializers.CharField()
+    review = ReviewOut(source="*")
+    feedback = serializers.SerializerMethodField()
+    reopened_at = serializers.DateTimeField()
+    reopened_by = serializers.CharField(source="reopened_by.username", default=None)
+
+    def get_feedback(self, obj) -> dict | None:
+        feedback = getattr(obj, "feedback", None)
+        if feedback is None:
+            return None
+        return {"rating": feedback.rating, "comment": feedback.comment, "created_at": feedback.created_at}
+
+
+class EndAttemptOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    created_at = serializers.DateTimeField()
+    user = serializers.CharField(source="user.username", default=None)
+    conversation = serializers.UUIDField(source="conversation_id")
+    branch = serializers.UUIDField(source="branch_id")
+    conversation_title = serializers.CharField()
+    requested_reason = serializers.CharField()
+    refusal = serializers.CharField()
+    rationale = serializers.CharField()
+    redirect_attempts = serializers.IntegerField()
+    provider = serializers.CharField()
+    model = serializers.CharField()
+    policy_version = serializers.CharField()
+    review = ReviewOut(source="*")
+
+
+class RecordDetail(serializers.Serializer):
+    """What a record's page shows besides the list columns: the snapshot and the decision."""
+
+    transcript = serializers.JSONField()
+    assessments = serializers.JSONField()
+    decision = serializers.JSONField()
+
+
+class EndEventDetailOut(EndEventOut, RecordDetail):
+    pass
+
+
+class EndAttemptDetailOut(EndAttemptOut, RecordDetail):
+    pass
+
+
+# Filters, the same as the admin changelists offer.
+
+
+class QueueFilters(serializers.Serializer):
+    review_status = serializers.ChoiceField(choices=ReviewStatus.choices, required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    provider = serializers.CharField(required=False)
+    model = serializers.CharField(required=False)
+    policy_version = serializers.CharField(required=False)
+    q = serializers.CharField(required=False, help_text="Username, conversation title or message text.")
+
+
+class EndEventFilters(QueueFilters):
+    reason = serializers.ChoiceField(choices=EndReason.choices, required=False)
+    initiated_by = serializers.ChoiceField(choices=Initiator.choices, required=False)
+    feedback = serializers.ChoiceField(choices=["up", "down", "none"], required=False)
+
+
+class EndAttemptFilters(QueueFilters):
+    refusal = serializers.ChoiceField(choices=Refusal.choices, required=False)
+
+
+def _filter(queryset: QuerySet, filters: dict) -> QuerySet:
+    tz = timezone.get_current_timezone()
+    exact = {name: filters[name] for name in ("review_status", "provider", "model", "policy_version", "reason", "initiated_by", "refusal") if name in filters}
+    queryset = queryset.filter(**exact)
+    if "date_from" in filters:
+        queryset = queryset.filter(created_at__gte=datetime.combine(filters["date_from"], time.min, tzinfo=tz))
+    if "date_to" in filters:
+        queryset = queryset.filter(created_at__lt=datetime.combine(filters["date_to"] + timedelta(days=1), time.min, tzinfo=tz))
+    if filters.get("feedback") in ("up", "down"):
+        queryset = queryset.filter(feedback__rating=filters["feedback"])
+    elif filters.get("feedback") == "none":
+        queryset = queryset.filter(feedback__isnull=True)
+    for term in _terms(filters.get("q", "")):
+        queryset = queryset.filter(
+            Q(user__username__icontains=term) | Q(conversation_title__icontains=term) | Q(transcript__icontains=term)
+        )
+    return queryset
+
+
+def _terms(text: str) -> list[str]:
+    """Words, or "quoted phrases", as the admin search box reads them."""
+    return [unescape_string_literal(bit) if bit[:1] in "\"'" and bit[-1:] == bit[:1] else bit for bit in smart_split(text)]
+
+
+def _pending_first():
+    return Case(When(review_status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+# Views.
+
+
+class ReviewIn(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.REVIEW_OUTCOMES])
+    note = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class QueuePagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class _Queue(ListAPIView):
+    permission_classes = [CanModerate]
+    pagination_class = QueuePagination
+    model = None
+    filters_class = None
+
+    def get_queryset(self):
+        filters = self.filters_class(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return _filter(self.base_queryset().defer(*HEAVY_FIELDS), filters.validated_data)
+
+
+class _Record(APIView):
+    permission_classes = [CanModerate]
+    model = None
+    out = None
+
+    def get_object(self, pk):
+        try:
+            return self.base_queryset().get(pk=uuid.UUID(str(pk)))
+        except (ValueError, self.model.DoesNotExist):
+            raise NotFound() from None
+
+
+class _Detail(_Record):
+    def get(self, request, pk):
+        return Response(self.out(self.get_object(pk)).data)
+
+
+class _Review(_Record):
+    def post(self, request, pk):
+        record = self.get_object(pk)
+        data = ReviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.review_set(record=record, reviewer=request.user, status=data.validated_data["status"], note=data.validated_data["note"])
+        return Response(self.out(record).data)
+
+
+def _end_events():
+    return EndEvent.objects.select_related("user", "reviewer", "reopened_by", "feedback").order_by(_pending_first(), "-created_at")
+
+
+def _end_attempts():
+    risk_first = Case(When(refusal=Refusal.RISK_VETO, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return EndAttempt.objects.select_related("user", "reviewer").order_by(_pending_first(), risk_first, "-created_at")
+
+
+class EndEventQueue(_Queue):
+    """GET end-events/: pending first, then newest; filter like the admin changelist."""
+
+    model = EndEvent
+    filters_class = EndEventFilters
+    serializer_class = EndEventOut
+    base_queryset = staticmethod(_end_events)
+
+
+class EndEventDetail(_Detail):
+    model = EndEvent
+    out = EndEventDetailOut
+    base_queryset = staticmethod(_end_events)
+
+
+class EndEventReview(_Review):
+    model = EndEvent
+    out = EndEventOut
+    base_queryset = staticmethod(_end_events)
+
+
+class EndEventReopen(_Record):
+    """POST end-events/{id}/reopen/: staff reopen the branch the end closed (recorded)."""
+
+    model = EndEvent
+    out = EndEventOut
+    base_queryset = staticmethod(lambda: _end_events().select_related("branch"))
+
+    def post(self, request, pk):
+        event = self.get_object(pk)
+        services.end_event_reopen(end_event=event, staff_user=request.user)
+        return Response(EndEventOut(self.get_object(pk)).data)
+
+
+class EndAttemptQueue(_Queue):
+    """GET end-attempts/: pending first, risk vetoes first among them, then newest."""
+
+    model = EndAttempt
+    filters_class = EndAttemptFilters
+    serializer_class = EndAttemptOut
+    base_queryset = staticmethod(_end_attempts)
+
+
+class EndAttemptDetail(_Detail):
+    model = EndAttempt
+    out = EndAttemptDetailOut
+    base_queryset = staticmethod(_end_attempts)
+
+
+class EndAttemptReview(_Review):
+    model = EndAttempt
+    out = EndAttemptOut
+    base_queryset = staticmethod(_end_attempts)

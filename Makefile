@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv run test test-postgres migrate clean
+.PHONY: venv run test test-postgres fuzz schema migrate clean
 
 venv: $(VENV)/.installed
 	@:
@@ -24,6 +24,15 @@ test: venv
 
 test-postgres: venv
 	scripts/test_postgres.sh $(PYTEST_ARGS)
+
+# Schemathesis against the live stack, longer than the few examples per operation `make test` runs.
+FUZZ_MAX_EXAMPLES ?= 100
+fuzz: venv
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -q tests/api/test_fuzz.py $(PYTEST_ARGS)
+
+# Regenerates the committed OpenAPI schema after an API change (tests/api/test_schema.py checks it).
+schema: venv
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 
 migrate: venv
 	$(PY) manage.py migrate --noinput

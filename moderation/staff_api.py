@@ -10,6 +10,13 @@ from datetime import datetime, time, timedelta
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
@@ -19,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chatsite.serializer_fields import StrictCharField
+from conversations.api.schema import ErrorOut
 from moderation import services
 from moderation.models import EndAttempt, EndEvent, EndReason, Initiator, Refusal, ReviewStatus
 
@@ -41,19 +49,28 @@ class CanModerate(BasePermission):
 # Output.
 
 
+@extend_schema_serializer(component_name="StaffFeedback")
+class FeedbackOut(serializers.Serializer):
+    rating = serializers.CharField()
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="StaffReview")
 class ReviewOut(serializers.Serializer):
     status = serializers.CharField(source="review_status")
-    reviewer = serializers.CharField(source="reviewer.username", default=None)
+    reviewer = serializers.CharField(source="reviewer.username", default=None, allow_null=True)
     note = serializers.CharField(source="review_note")
-    reviewed_at = serializers.DateTimeField()
+    reviewed_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(component_name="StaffEndEvent")
 class EndEventOut(serializers.Serializer):
     id = serializers.UUIDField()
     created_at = serializers.DateTimeField()
-    user = serializers.CharField(source="user.username", default=None)
-    conversation = serializers.UUIDField(source="conversation_id")
-    branch = serializers.UUIDField(source="branch_id")
+    user = serializers.CharField(source="user.username", default=None, allow_null=True)
+    conversation = serializers.UUIDField(source="conversation_id", allow_null=True)
+    branch = serializers.UUIDField(source="branch_id", allow_null=True)
     conversation_title = serializers.CharField()
     initiated_by = serializers.CharField()
     reason = serializers.CharField()
@@ -64,9 +81,10 @@ class EndEventOut(serializers.Serializer):
     policy_version = serializers.CharField()
     review = ReviewOut(source="*")
     feedback = serializers.SerializerMethodField()
-    reopened_at = serializers.DateTimeField()
-    reopened_by = serializers.CharField(source="reopened_by.username", default=None)
+    reopened_at = serializers.DateTimeField(allow_null=True)
+    reopened_by = serializers.CharField(source="reopened_by.username", default=None, allow_null=True)
 
+    @extend_schema_field(FeedbackOut(allow_null=True))
     def get_feedback(self, obj) -> dict | None:
         feedback = getattr(obj, "feedback", None)
         if feedback is None:
@@ -74,12 +92,13 @@ class EndEventOut(serializers.Serializer):
         return {"rating": feedback.rating, "comment": feedback.comment, "created_at": feedback.created_at}
 
 
+@extend_schema_serializer(component_name="StaffEndAttempt")
 class EndAttemptOut(serializers.Serializer):
     id = serializers.UUIDField()
     created_at = serializers.DateTimeField()
-    user = serializers.CharField(source="user.username", default=None)
-    conversation = serializers.UUIDField(source="conversation_id")
-    branch = serializers.UUIDField(source="branch_id")
+    user = serializers.CharField(source="user.username", default=None, allow_null=True)
+    conversation = serializers.UUIDField(source="conversation_id", allow_null=True)
+    branch = serializers.UUIDField(source="branch_id", allow_null=True)
     conversation_title = serializers.CharField()
     requested_reason = serializers.CharField()
     refusal = serializers.CharField()
@@ -99,10 +118,12 @@ class RecordDetail(serializers.Serializer):
     decision = serializers.JSONField()
 
 
+@extend_schema_serializer(component_name="StaffEndEventDetail")
 class EndEventDetailOut(EndEventOut, RecordDetail):
     pass
 
 
+@extend_schema_serializer(component_name="StaffEndAttemptDetail")
 class EndAttemptDetailOut(EndAttemptOut, RecordDetail):
     pass
 
@@ -158,9 +179,15 @@ def _pending_first():
     return Case(When(review_status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
+NOT_MODERATOR = OpenApiResponse(
+    ErrorOut, description="Codes: `not_found`. No such record, or you cannot moderate (these endpoints then do not exist for you)."
+)
+
+
 # Views.
 
 
+@extend_schema_serializer(component_name="StaffReviewIn")
 class ReviewIn(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in services.REVIEW_OUTCOMES])
     note = StrictCharField(required=False, allow_blank=True, max_length=4000, default="")
@@ -218,6 +245,9 @@ def _end_attempts():
     return EndAttempt.objects.select_related("user", "reviewer").order_by(_pending_first(), risk_first, "-created_at")
 
 
+@extend_schema_view(
+    get=extend_schema(summary="The queue of ends", parameters=[EndEventFilters], responses={200: EndEventOut(many=True), 404: NOT_MODERATOR}, tags=["moderation"])
+)
 class EndEventQueue(_Queue):
     """GET end-events/: pending first, then newest; filter like the admin changelist."""
 
@@ -227,18 +257,32 @@ class EndEventQueue(_Queue):
     base_queryset = staticmethod(_end_events)
 
 
+@extend_schema_view(get=extend_schema(summary="One end, with its transcript and decision", responses={200: EndEventDetailOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndEventDetail(_Detail):
     model = EndEvent
     out = EndEventDetailOut
     base_queryset = staticmethod(_end_events)
 
 
+@extend_schema_view(post=extend_schema(summary="Review an end", request=ReviewIn, responses={200: EndEventOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndEventReview(_Review):
     model = EndEvent
     out = EndEventOut
     base_queryset = staticmethod(_end_events)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Reopen the branch an end closed",
+        request=None,
+        responses={
+            200: EndEventOut,
+            404: NOT_MODERATOR,
+            409: OpenApiResponse(ErrorOut, description="Codes: `already_reopened`, `branch_open`, `branch_deleted`."),
+        },
+        tags=["moderation"],
+    )
+)
 class EndEventReopen(_Record):
     """POST end-events/{id}/reopen/: staff reopen the branch the end closed (recorded)."""
 
@@ -252,6 +296,9 @@ class EndEventReopen(_Record):
         return Response(EndEventOut(self.get_object(pk)).data)
 
 
+@extend_schema_view(
+    get=extend_schema(summary="The queue of refused ends", parameters=[EndAttemptFilters], responses={200: EndAttemptOut(many=True), 404: NOT_MODERATOR}, tags=["moderation"])
+)
 class EndAttemptQueue(_Queue):
     """GET end-attempts/: pending first, risk vetoes first among them, then newest."""
 
@@ -261,12 +308,14 @@ class EndAttemptQueue(_Queue):
     base_queryset = staticmethod(_end_attempts)
 
 
+@extend_schema_view(get=extend_schema(summary="One refused end, with its transcript and decision", responses={200: EndAttemptDetailOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndAttemptDetail(_Detail):
     model = EndAttempt
     out = EndAttemptDetailOut
     base_queryset = staticmethod(_end_attempts)
 
 
+@extend_schema_view(post=extend_schema(summary="Review a refused end", request=ReviewIn, responses={200: EndAttemptOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndAttemptReview(_Review):
     model = EndAttempt
     out = EndAttemptOut

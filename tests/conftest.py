@@ -79,4 +79,4 @@ def fast_tests_settings(settings, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {scope: None for scope in SimpleRateThrottle.THROTTLE_RATES})

@@ -19,6 +19,11 @@ def pytest_load_initial_conftests(early_config, parser, args):
     # A test database file per run, so two runs on one checkout never share (and corrupt) it.
     os.environ.setdefault("SQLITE_TEST_DB", os.path.join(tempfile.gettempdir(), f"chat-test-{os.getpid()}.sqlite3"))
     os.environ.setdefault("PROVIDER_MAX_RETRIES", "1")
+    # The live stack's web process applies the API's scoped rate limits for real; the suite makes
+    # far more conversations and messages a minute than a person, so it gets roomy ones there.
+    # tests/api/test_throttling.py checks the limits themselves.
+    for scope in ("THROTTLE_MESSAGES", "THROTTLE_CONVERSATIONS", "THROTTLE_AUTH"):
+        os.environ.setdefault(scope, "100000/min")
     # Test doubles for misbehaving models, available in this process and in the workers it starts.
     os.environ.setdefault(
         "LLM_EXTRA_PROVIDERS",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import ValidationError
@@ -12,13 +13,23 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chatsite.errors import DomainError
-from conversations.api.serializers import CredentialsIn
+from conversations.api.schema import error_response
+from conversations.api.serializers import CredentialsIn, RegisteredOut, TokenOut
+from conversations.api.throttles import scoped
 
 
 class ObtainToken(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = scoped()
+    throttle_scope = "auth"
 
+    @extend_schema(
+        summary="Get your API token",
+        request=CredentialsIn,
+        responses={200: TokenOut, 400: error_response("invalid", "invalid_credentials")},
+        tags=["auth"],
+    )
     def post(self, request):
         serializer = CredentialsIn(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -32,7 +43,19 @@ class ObtainToken(APIView):
 class Register(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = scoped()
+    throttle_scope = "auth"
 
+    @extend_schema(
+        summary="Create an account (while sign-up is open)",
+        request=CredentialsIn,
+        responses={
+            201: RegisteredOut,
+            403: error_response("signup_disabled", description="Sign-up is closed on this site."),
+            409: error_response("username_taken"),
+        },
+        tags=["auth"],
+    )
     def post(self, request):
         if not settings.ALLOW_SIGNUP:
             raise DomainError("signup_disabled", "Sign-up is closed on this site.", 403)

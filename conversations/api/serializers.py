@@ -1,17 +1,25 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chatsite.serializer_fields import StrictCharField, StrictUUIDField
 from conversations.models import Branch, Conversation, Message
 from conversations.providers.registry import model_choices, resolve_choice
+from moderation.models import EndReason, Initiator
+
+
+class ModerationOut(serializers.Serializer):
+    labels = serializers.DictField(child=serializers.FloatField(), help_text="Score in [0, 1] per label.")
+    flagged = serializers.ListField(child=serializers.CharField(), help_text="The labels over their threshold.")
 
 
 class MessageOut(serializers.ModelSerializer):
-    moderation = serializers.SerializerMethodField()
+    moderation = serializers.SerializerMethodField(help_text="The assessment of a user message; null for replies.")
 
     class Meta:
         model = Message
         fields = ["id", "conversation", "branch", "parent", "role", "content", "status", "kind", "created_at", "error", "moderation"]
 
+    @extend_schema_field(ModerationOut(allow_null=True))
     def get_moderation(self, message: Message):
         if message.role != Message.Role.USER or not message.moderation:
             return None
@@ -36,8 +44,8 @@ class ConversationOut(serializers.ModelSerializer):
 
 class EndEventOut(serializers.Serializer):
     id = serializers.UUIDField()
-    initiated_by = serializers.CharField()
-    reason = serializers.CharField()
+    initiated_by = serializers.ChoiceField(choices=Initiator.choices)
+    reason = serializers.ChoiceField(choices=EndReason.choices)
     rationale = serializers.CharField()
     redirect_attempts = serializers.IntegerField()
     created_at = serializers.DateTimeField()
@@ -54,10 +62,12 @@ class BranchOut(serializers.Serializer):
     end_event = serializers.SerializerMethodField()
     messages = serializers.SerializerMethodField()
 
+    @extend_schema_field(EndEventOut(allow_null=True))
     def get_end_event(self, branch: Branch):
         event = self.context.get("end_event")
         return EndEventOut(event).data if event is not None else None
 
+    @extend_schema_field(MessageOut(many=True))
     def get_messages(self, branch: Branch):
         return MessageOut(self.context.get("messages", []), many=True).data
 
@@ -97,3 +107,41 @@ class EndIn(serializers.Serializer):
 class CredentialsIn(serializers.Serializer):
     username = StrictCharField(max_length=150)
     password = StrictCharField(max_length=4096, trim_whitespace=False)
+
+
+# Bodies of the responses that are not one model.
+
+
+class SendOut(serializers.Serializer):
+    user_message = MessageOut()
+    assistant_message = MessageOut(help_text="The pending reply; stream it from messages/{id}/stream/.")
+
+
+class EditOut(serializers.Serializer):
+    branch = BranchSummary(help_text="The new branch, now the conversation's active one.")
+    user_message = MessageOut()
+    assistant_message = MessageOut()
+
+
+class RetryOut(serializers.Serializer):
+    branch = BranchSummary(help_text="The new branch, now the conversation's active one.")
+    assistant_message = MessageOut()
+
+
+class TokenOut(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`.")
+
+
+class RegisteredOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+# Query parameters.
+
+
+class ConversationFilters(serializers.Serializer):
+    ended = serializers.BooleanField(
+        required=False, help_text="true: only conversations whose active branch has ended; false: only open ones."
+    )
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Only conversations whose title contains this text (case-insensitive).")

@@ -2,13 +2,17 @@
 
 import uuid
 
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.api import serializers as s
+from conversations.api.schema import error_response
+from conversations.api.throttles import scoped
 from conversations.models import Branch, Conversation
 from moderation.models import Initiator, EndReason
 
@@ -32,11 +36,59 @@ def branch_response(branch: Branch, http_status=status.HTTP_200_OK) -> Response:
     return Response(s.BranchOut(branch, context=context).data, status=http_status)
 
 
+class ConversationPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+    def get_page_size(self, request):
+        # DRF ignores a page_size it cannot read; this API says so instead (400 `invalid`).
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+            raise ValidationError({self.page_size_query_param: ["A positive integer."]})
+        return super().get_page_size(request)
+
+
+def _filter_conversations(queryset, query_params):
+    filters = s.ConversationFilters(data=query_params.dict())
+    filters.is_valid(raise_exception=True)
+    data = filters.validated_data
+    if "ended" in data:
+        queryset = queryset.filter(active_branch__ended_at__isnull=not data["ended"])
+    if data.get("q"):
+        queryset = queryset.filter(title__icontains=data["q"])
+    return queryset
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="List your conversations",
+        description="Newest activity first, in pages (`page`, `page_size` up to 100).",
+        parameters=[s.ConversationFilters],
+    ),
+    post=extend_schema(
+        summary="Start a conversation",
+        request=s.ConversationIn,
+        responses={
+            201: s.ConversationOut,
+            429: error_response(
+                "throttled",
+                "conversation_limit",
+                description="Too many new conversations: a rate limit (with `Retry-After`), or the hourly "
+                "cap (MAX_CONVERSATIONS_PER_HOUR). Ends never count.",
+            ),
+        },
+        description="It has one open, empty branch. A model not offered by GET models/ is 400 `invalid`.",
+    ),
+)
 class ConversationListCreate(generics.ListAPIView):
     serializer_class = s.ConversationOut
+    pagination_class = ConversationPagination
+    throttle_classes = scoped()
+    throttle_scope = "conversations"
 
     def get_queryset(self):
-        return selectors.conversation_detail_qs(self.request.user).order_by("-updated_at", "-created_at")
+        queryset = selectors.conversation_detail_qs(self.request.user).order_by("-updated_at", "-created_at")
+        return _filter_conversations(queryset, self.request.query_params)
 
     def post(self, request):
         data = _parse(s.ConversationIn, request)
@@ -48,6 +100,15 @@ class ConversationListCreate(generics.ListAPIView):
         return Response(s.ConversationOut(conversation).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    get=extend_schema(summary="Read a conversation", responses=s.ConversationOut),
+    patch=extend_schema(
+        summary="Rename a conversation or switch its active branch",
+        request=s.ConversationPatch,
+        responses=s.ConversationOut,
+    ),
+    delete=extend_schema(summary="Delete a conversation", responses={204: None}),
+)
 class ConversationDetail(APIView):
     def get_object(self, request, pk) -> Conversation:
         return get_owned(selectors.conversation_detail_qs(request.user), pk)
@@ -69,12 +130,32 @@ class ConversationDetail(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema_view(
+    get=extend_schema(summary="Read a branch: its messages root to tip, and its end", responses=s.BranchOut)
+)
 class BranchDetail(APIView):
     def get(self, request, pk):
         return branch_response(get_owned(selectors.branches_for(request.user), pk))
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Send a message",
+        description="Saves your message and a pending reply; stream the reply from messages/{id}/stream/.",
+        request=s.ContentIn,
+        responses={
+            202: s.SendOut,
+            409: error_response(
+                "branch_ended", "reply_pending", description="The branch has ended, or its last reply is not finished."
+            ),
+            503: error_response("service_unavailable", description="The task queue is down; nothing was saved."),
+        },
+    )
+)
 class BranchMessages(APIView):
+    throttle_classes = scoped()
+    throttle_scope = "messages"
+
     def post(self, request, pk):
         branch = get_owned(selectors.branches_for(request.user), pk)
         data = _parse(s.ContentIn, request)
@@ -85,6 +166,13 @@ class BranchMessages(APIView):
         )
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="End a branch yourself",
+        request=s.EndIn,
+        responses={200: s.BranchOut, 409: error_response("branch_ended", description="It has already ended.")},
+    )
+)
 class BranchEnd(APIView):
     def post(self, request, pk):
         branch = get_owned(selectors.branches_for(request.user), pk)
@@ -100,12 +188,27 @@ class BranchEnd(APIView):
         return branch_response(branch)
 
 
+@extend_schema_view(get=extend_schema(summary="Read a message", responses=s.MessageOut))
 class MessageDetail(APIView):
     def get(self, request, pk):
         return Response(s.MessageOut(get_owned(selectors.messages_for(request.user), pk)).data)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Edit a user message into a new branch",
+        description="Works on any earlier message, also of an ended branch; the new branch becomes active.",
+        request=s.ContentIn,
+        responses={
+            201: s.EditOut,
+            503: error_response("service_unavailable", description="The task queue is down; nothing was saved."),
+        },
+    )
+)
 class MessageEdit(APIView):
+    throttle_classes = scoped()
+    throttle_scope = "messages"
+
     def post(self, request, pk):
         message = get_owned(selectors.messages_for(request.user).select_related("parent"), pk)
         data = _parse(s.ContentIn, request)
@@ -120,7 +223,22 @@ class MessageEdit(APIView):
         )
 
 
+@extend_schema_view(
+    post=extend_schema(
+        summary="Retry an assistant reply in a new branch",
+        description="Works on any earlier reply, also of an ended branch; the new branch becomes active.",
+        request=None,
+        responses={
+            201: s.RetryOut,
+            409: error_response("reply_pending", description="The reply is not finished yet."),
+            503: error_response("service_unavailable", description="The task queue is down; nothing was saved."),
+        },
+    )
+)
 class MessageRetry(APIView):
+    throttle_classes = scoped()
+    throttle_scope = "messages"
+
     def post(self, request, pk):
         message = get_owned(selectors.messages_for(request.user).select_related("parent"), pk)
         branch, reply = services.message_retry(user=request.user, message=message)

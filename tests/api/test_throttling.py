@@ -1,0 +1,145 @@
+"""Rate limits: scoped DRF throttles on Redis for sending, creating conversations and auth.
+
+The suite turns throttling off for every other test (tests/conftest.py); these tests turn it on
+again with known rates and start from empty counters in the suite's real Redis.
+"""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework.throttling import SimpleRateThrottle
+
+from conversations import services
+from conversations.models import Conversation
+from moderation.models import EndReason, Initiator
+from tests.helpers import finish_reply
+
+SCOPES = ("anon", "user", "messages", "conversations", "auth")
+
+
+@pytest.fixture
+def throttling(monkeypatch, owner, other_user):
+    """Turn the limits on with the given rates; counters for the test's users and address start at zero."""
+
+    def clear():
+        idents = [owner.pk, other_user.pk, "127.0.0.1"]
+        cache.delete_many([f"throttle_{scope}_{ident}" for scope in SCOPES for ident in idents])
+
+    def enable(**rates: str):
+        configured = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+        configured.update(rates)
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", configured)
+        clear()
+
+    yield enable
+    clear()
+
+
+def new_branch(client) -> str:
+    response = client.post("/api/v1/conversations/", {}, format="json")
+    assert response.status_code == 201, response.content
+    return response.json()["active_branch"]
+
+
+def send(client, branch_id: str, text: str = "Hello there"):
+    return client.post(f"/api/v1/branches/{branch_id}/messages/", {"content": text}, format="json")
+
+
+def assert_throttled(response) -> None:
+    assert response.status_code == 429, response.content
+    body = response.json()
+    assert set(body) == {"code", "detail"}
+    assert body["code"] == "throttled"
+    assert body["detail"]
+    assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_sending_more_messages_than_the_limit_is_429_throttled_with_retry_after(api, owner, throttling):
+    throttling(messages="2/min")
+    branches = [new_branch(api) for _ in range(3)]
+    assert send(api, branches[0]).status_code == 202
+    assert send(api, branches[1]).status_code == 202
+    assert_throttled(send(api, branches[2]))
+    assert Conversation.objects.get(active_branch=branches[2]).messages.count() == 0
+
+
+def test_editing_and_retrying_count_as_sending_because_each_starts_a_reply(api, owner, throttling):
+    throttling(messages="2/min")
+    branch = new_branch(api)
+    body = send(api, branch).json()
+    finish_reply(body["assistant_message"]["id"])
+    edit = api.post(f"/api/v1/messages/{body['user_message']['id']}/edit/", {"content": "Hi instead"}, format="json")
+    assert edit.status_code == 201
+    assert_throttled(api.post(f"/api/v1/messages/{body['assistant_message']['id']}/retry/"))
+
+
+def test_creating_more_conversations_than_the_limit_is_429_and_listing_still_works(api, throttling):
+    throttling(conversations="2/min")
+    new_branch(api)
+    new_branch(api)
+    assert_throttled(api.post("/api/v1/conversations/", {}, format="json"))
+    assert Conversation.objects.count() == 2
+    listing = api.get("/api/v1/conversations/")
+    assert listing.status_code == 200
+    assert listing.json()["count"] == 2
+
+
+def test_limits_are_per_user(api, other_api, throttling):
+    throttling(conversations="1/min")
+    new_branch(api)
+    assert_throttled(api.post("/api/v1/conversations/", {}, format="json"))
+    assert other_api.post("/api/v1/conversations/", {}, format="json").status_code == 201
+
+
+def test_token_requests_past_the_auth_limit_are_429_even_with_the_right_password(owner, throttling):
+    throttling(auth="3/min")
+    client = APIClient()
+    for _ in range(3):
+        wrong = client.post("/api/v1/auth/token/", {"username": "owner", "password": "guess"}, format="json")
+        assert wrong.status_code == 400
+    assert_throttled(
+        client.post("/api/v1/auth/token/", {"username": "owner", "password": "correct horse battery staple"}, format="json")
+    )
+
+
+def test_sign_up_shares_the_auth_limit(throttling):
+    throttling(auth="1/min")
+    client = APIClient()
+    first = client.post("/api/v1/auth/register/", {"username": "newcomer", "password": "a long passphrase 42"}, format="json")
+    assert first.status_code == 201
+    assert_throttled(client.post("/api/v1/auth/register/", {"username": "second", "password": "a long passphrase 42"}, format="json"))
+
+
+def test_a_user_whose_branch_was_just_ended_creates_a_conversation_and_sends_at_once(api, owner, throttling):
+    """No penalty: an end changes nothing about what the user may do next, at the site's own limits."""
+    throttling()  # The configured rates, as production runs them.
+    branch = new_branch(api)
+    body = send(api, branch, "you are a useless idiot").json()
+    finish_reply(body["assistant_message"]["id"], "Let's keep this respectful.")
+    conversation = Conversation.objects.get(active_branch=branch)
+    services.branch_end(branch=conversation.active_branch, initiated_by=Initiator.MODEL, reason=EndReason.ABUSE)
+    assert send(api, branch).json()["code"] == "branch_ended"
+
+    created = api.post("/api/v1/conversations/", {}, format="json")
+    assert created.status_code == 201, created.content
+    sent = send(api, created.json()["active_branch"], "Can we start over?")
+    assert sent.status_code == 202, sent.content
+    assert "Retry-After" not in sent
+    # The other open conversation takes messages too.
+    assert api.get("/api/v1/conversations/").json()["count"] == 2
+
+
+def test_the_limits_are_read_from_the_environment():
+    env = dict(os.environ, THROTTLE_MESSAGES="7/min", THROTTLE_CONVERSATIONS="3/hour", THROTTLE_AUTH="5/min")
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "r = settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']; "
+        "print(r['messages'], r['conversations'], r['auth'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR)
+    assert out.stdout.split() == ["7/min", "3/hour", "5/min"]

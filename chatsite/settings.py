@@ -35,12 +35,19 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    # The OpenAPI schema (/api/v1/schema/) and its docs UI, whose JS and CSS the sidecar serves
+    # from this app instead of a CDN.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "conversations",
     "moderation",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Turns a too-large body, a locked or conflicting database and a Redis outage into clean
+    # 413/503 answers instead of a 500.
+    "chatsite.middleware.ServiceErrorsMiddleware",
     # Serves the app's own static files (CSS, JS) from every web process; nothing comes from a CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,7 +145,7 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "chatsite.cache.ReusingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "chat",
     }
@@ -154,6 +161,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks that live outside an app's tasks.py (requeue of unclaimed replies, purge).
+CELERY_IMPORTS = ["conversations.maintenance"]
 # An unacknowledged task (its worker died) is delivered again after this many seconds. Replies
 # are idempotent and claimed with a lease, so a redelivery while the first worker still runs is
 # harmless; a short timeout means a reply whose worker was killed resumes quickly.
@@ -164,6 +173,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 CELERY_BEAT_SCHEDULE = {
     "sweep-stuck-replies": {"task": "conversations.tasks.sweep_stuck_replies", "schedule": 60.0},
+    "requeue-unclaimed-replies": {"task": "conversations.maintenance.requeue_unclaimed_replies", "schedule": 30.0},
+    "purge-deleted-conversations": {"task": "conversations.maintenance.purge_deleted_conversations", "schedule": 3600.0},
 }
 
 # The reply pipeline.
@@ -174,6 +185,14 @@ LLM_MODEL = env_str("LLM_MODEL", "")
 LLM_EXTRA_PROVIDERS = env_list("LLM_EXTRA_PROVIDERS")
 LOCAL_TOKEN_DELAY_MS = env_int("LOCAL_TOKEN_DELAY_MS", 30, minimum=0)
 MAX_MESSAGE_CHARS = env_int("MAX_MESSAGE_CHARS", 32000, minimum=1)
+# New conversations a user may start in any hour (deleted ones count; ends never do). 0: no limit.
+MAX_CONVERSATIONS_PER_HOUR = env_int("MAX_CONVERSATIONS_PER_HOUR", 100, minimum=0)
+# A pending reply no worker has claimed after this long is handed to the queue again (also right
+# after Redis comes back, for replies whose enqueue failed).
+REPLY_REQUEUE_SECONDS = env_int("REPLY_REQUEUE_SECONDS", 120, minimum=5)
+# A deleted conversation is purged this many days after it was deleted, and never while an end or
+# a refused end of it awaits staff review (then this many days after the review). docs/privacy.md.
+DELETED_RETENTION_DAYS = env_int("DELETED_RETENTION_DAYS", 30, minimum=0)
 REPLY_LEASE_SECONDS = env_int("REPLY_LEASE_SECONDS", 60, minimum=1)
 REPLY_STREAM_TTL_SECONDS = env_int("REPLY_STREAM_TTL_SECONDS", 3600, minimum=60)
 REPLY_STREAM_MAXLEN = env_int("REPLY_STREAM_MAXLEN", 20000, minimum=100)
@@ -242,7 +261,35 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("THROTTLE_ANON", "60/min"),
         "user": env_str("THROTTLE_USER", "600/min"),
+        # Scoped limits (conversations/api/throttles.py), per user (per address for auth).
+        # Sending, editing and retrying each start a model reply, so they share one budget.
+        "messages": env_str("THROTTLE_MESSAGES", "30/min"),
+        "conversations": env_str("THROTTLE_CONVERSATIONS", "20/min"),
+        "auth": env_str("THROTTLE_AUTH", "10/min"),
     },
+    "DEFAULT_SCHEMA_CLASS": "conversations.api.schema.AutoSchema",
+}
+
+# The OpenAPI schema, committed at docs/openapi.yaml (tests/api/test_schema.py keeps it current).
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chat API",
+    "DESCRIPTION": "The REST API of the chat app whose assistant can end abusive conversations. "
+    "Every error has the body {\"code\", \"detail\"} (validation errors add \"errors\" per field). "
+    "Walk-through: docs/api.md.",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The API also accepts forms, but JSON is the contract clients should use.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "PREPROCESSING_HOOKS": ["conversations.api.schema.add_reply_stream"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "conversations.api.schema.document_lenient_staff_queries",
+    ],
+    "ENUM_NAME_OVERRIDES": {},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

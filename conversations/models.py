@@ -18,13 +18,25 @@ class Conversation(models.Model):
     model = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the user deletes the conversation: from then on it is hidden everywhere the user
+    # looks, and `purge_deleted` removes it for good once nothing about it awaits staff review
+    # and the retention period has passed (docs/privacy.md).
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["owner", "-updated_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["owner", "created_at"]),
+            models.Index(fields=["deleted_at"], condition=models.Q(deleted_at__isnull=False), name="conversation_deleted"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Conversation {self.id}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None
 
 
 class Branch(models.Model):

@@ -10,7 +10,7 @@ from conversations import services
 from conversations.models import Message
 from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, ToolCall, get_provider
 from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT, end_refused_result
-from conversations.selectors import path_to
+from conversations.selectors import message_path
 from conversations.streams import ReplyStream
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def generate(message_id: str, *, retries_left: int) -> str:
 
     user_message = message.parent
     services.user_message_assess(message=user_message)
-    path = [m for m in branch_path_until(message) if m.id != message.id]
+    path = message_path(message.id)[:-1]
     request = build_request(message, path)
 
     call = _Call(message, stream)
@@ -158,7 +158,7 @@ def generate(message_id: str, *, retries_left: int) -> str:
         if end_call is not None:
             # The policy decides before anything is saved, so a refused model can be told why and
             # answer again. Its earlier words (often a farewell) are withdrawn with a `reset`.
-            decision = services.reply_end_decision(message=message, end_call=end_call)
+            decision = services.reply_end_decision(message=message, end_call=end_call, path=path)
             if not decision.allowed:
                 call.discard()
                 continuation = call.run(provider, continue_after_refusal(request, result, end_call, decision.refusal))
@@ -173,10 +173,10 @@ def generate(message_id: str, *, retries_left: int) -> str:
         logger.exception("Reply %s failed", message.id)
         return _fail(message, stream, "The assistant hit an internal error. Try again.", call.text)
 
-    outcome = services.reply_complete(message=message, result=result, continuation=continuation)
+    outcome = services.reply_complete(message=message, result=result, continuation=continuation, path=path)
     if outcome is None:
         return "lost"
-    saved, _extra = outcome
+    saved, _extra, ended = outcome
     # Readers must end with exactly the saved text: usually the streamed text plus what the server
     # appended (support resources, an end notice); otherwise start them over with the saved text.
     if saved.content.startswith(call.text):
@@ -185,15 +185,8 @@ def generate(message_id: str, *, retries_left: int) -> str:
     else:
         stream.reset(message.attempt)
         stream.token(saved.content)
-    saved.branch.refresh_from_db(fields=["ended_at"])
-    stream.done(status=saved.status, kind=saved.kind, ended=saved.branch.ended)
+    stream.done(status=saved.status, kind=saved.kind, ended=ended)
     return "complete"
-
-
-def branch_path_until(message: Message) -> list[Message]:
-    """The path from the root to `message` (the reply's branch may have moved on since)."""
-    messages = {m.id: m for m in Message.objects.filter(conversation_id=message.conversation_id)}
-    return path_to(message.id, messages)
 
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:

@@ -1,5 +1,6 @@
 """Reads shared by the pages, the API and the pipeline, each in a fixed number of queries."""
 
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from conversations.models import Branch, Conversation, Message
@@ -7,7 +8,8 @@ from moderation.models import EndEvent
 
 
 def conversations_for(user) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(owner=user)
+    """The user's conversations; a deleted one is gone for its owner at once."""
+    return Conversation.objects.filter(owner=user, deleted_at__isnull=True)
 
 
 def conversation_detail_qs(user) -> QuerySet[Conversation]:
@@ -17,11 +19,18 @@ def conversation_detail_qs(user) -> QuerySet[Conversation]:
 
 
 def branches_for(user) -> QuerySet[Branch]:
-    return Branch.objects.filter(conversation__owner=user).select_related("conversation")
+    return Branch.objects.filter(conversation__owner=user, conversation__deleted_at__isnull=True).select_related(
+        "conversation"
+    )
 
 
 def messages_for(user) -> QuerySet[Message]:
-    return Message.objects.filter(conversation__owner=user)
+    return Message.objects.filter(conversation__owner=user, conversation__deleted_at__isnull=True)
+
+
+def end_events_for(user) -> QuerySet[EndEvent]:
+    """Ends of the user's own conversations that they can still see (not deleted, not purged)."""
+    return EndEvent.objects.filter(user=user, conversation__isnull=False, conversation__deleted_at__isnull=True)
 
 
 def path_to(tip_id, messages: dict) -> list[Message]:
@@ -35,12 +44,30 @@ def path_to(tip_id, messages: dict) -> list[Message]:
     return path
 
 
-def branch_path(branch: Branch) -> list[Message]:
-    """The branch's transcript: one query for the conversation's messages, then a walk in memory."""
-    if branch.tip_id is None:
+def message_path(tip_id) -> list[Message]:
+    """The path from the root to `tip_id`, root first, in one query.
+
+    A recursive CTE follows the parent links inside the database (one primary-key lookup per
+    step), so the cost grows with the length of the path, not with the size of the conversation.
+    """
+    if tip_id is None:
         return []
-    messages = {message.id: message for message in Message.objects.filter(conversation_id=branch.conversation_id)}
-    return path_to(branch.tip_id, messages)
+    quote = connection.ops.quote_name
+    table = quote(Message._meta.db_table)
+    columns = ", ".join(f"m.{quote(field.column)}" for field in Message._meta.concrete_fields)
+    sql = (
+        f"WITH RECURSIVE path (id, parent_id, depth) AS ("
+        f" SELECT id, parent_id, 0 FROM {table} WHERE id = %s"
+        f" UNION ALL"
+        f" SELECT m.id, m.parent_id, path.depth + 1 FROM {table} m JOIN path ON m.id = path.parent_id"
+        f") SELECT {columns} FROM {table} m JOIN path ON m.id = path.id ORDER BY path.depth DESC"
+    )
+    return list(Message.objects.raw(sql, [Message._meta.pk.get_db_prep_value(tip_id, connection)]))
+
+
+def branch_path(branch: Branch) -> list[Message]:
+    """The branch's transcript, root to tip."""
+    return message_path(branch.tip_id)
 
 
 def current_end_event(branch: Branch) -> EndEvent | None:
@@ -57,3 +84,78 @@ def branch_containing(conversation: Conversation, message: Message) -> Branch:
         if any(m.id == message.id for m in branch_path(active)):
             return active
     return message.branch
+
+
+def conversations_export(user) -> dict:
+    """Everything the user can see, as plain JSON-ready data: every conversation with all its
+    branches (each with its end, if any, and the user's feedback on it) and the whole message tree.
+    Four queries, whatever the number of conversations."""
+    conversations = list(conversations_for(user).order_by("created_at"))
+    ids = [c.id for c in conversations]
+    branches: dict = {}
+    for branch in Branch.objects.filter(conversation_id__in=ids).order_by("created_at"):
+        branches.setdefault(branch.conversation_id, []).append(branch)
+    messages: dict = {}
+    for message in Message.objects.filter(conversation_id__in=ids).order_by("created_at"):
+        messages.setdefault(message.conversation_id, []).append(message)
+    ends: dict = {}
+    for event in EndEvent.objects.filter(conversation_id__in=ids, user=user).select_related("feedback").order_by("created_at"):
+        ends.setdefault(event.branch_id, []).append(event)
+
+    def when(value):
+        return value.isoformat() if value else None
+
+    def end_data(event: EndEvent) -> dict:
+        feedback = getattr(event, "feedback", None)
+        return {
+            "id": str(event.id),
+            "initiated_by": event.initiated_by,
+            "reason": event.reason,
+            "created_at": when(event.created_at),
+            "reopened_at": when(event.reopened_at),
+            "feedback": {"rating": feedback.rating, "comment": feedback.comment} if feedback else None,
+        }
+
+    return {
+        "format": "chat-export-1",
+        "user": user.get_username(),
+        "conversations": [
+            {
+                "id": str(c.id),
+                "title": c.title,
+                "provider": c.provider,
+                "model": c.model,
+                "created_at": when(c.created_at),
+                "updated_at": when(c.updated_at),
+                "active_branch": str(c.active_branch_id) if c.active_branch_id else None,
+                "branches": [
+                    {
+                        "id": str(b.id),
+                        "tip": str(b.tip_id) if b.tip_id else None,
+                        "forked_from": str(b.forked_from_id) if b.forked_from_id else None,
+                        "forked_at": str(b.forked_at_id) if b.forked_at_id else None,
+                        "created_at": when(b.created_at),
+                        "ended_at": when(b.ended_at),
+                        "reopened_at": when(b.reopened_at),
+                        "ends": [end_data(e) for e in ends.get(b.id, [])],
+                    }
+                    for b in branches.get(c.id, [])
+                ],
+                "messages": [
+                    {
+                        "id": str(m.id),
+                        "parent": str(m.parent_id) if m.parent_id else None,
+                        "branch": str(m.branch_id),
+                        "role": m.role,
+                        "content": m.content,
+                        "status": m.status,
+                        "kind": m.kind,
+                        "error": m.error,
+                        "created_at": when(m.created_at),
+                    }
+                    for m in messages.get(c.id, [])
+                ],
+            }
+            for c in conversations
+        ],
+    }

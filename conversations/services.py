@@ -1,10 +1,15 @@
 """Every state change of the chat domain. Keyword-only, atomic; illegal moves raise DomainError."""
 
+import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
+import redis
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from chatsite import errors
@@ -13,12 +18,14 @@ from conversations.models import Branch, Conversation, Message
 from conversations.providers.base import ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
 from conversations.providers.registry import get_provider
-from conversations.selectors import branch_containing, branch_path, path_to
+from conversations.selectors import branch_containing, branch_path, message_path
 from moderation import policy
 from moderation import services as moderation
 from moderation.models import EndEvent, Initiator
 
 TITLE_LENGTH = 60
+
+logger = logging.getLogger(__name__)
 
 
 def _clean_content(content: str) -> str:
@@ -31,15 +38,98 @@ def _clean_content(content: str) -> str:
     return content
 
 
-def _enqueue_reply(message: Message) -> None:
+# Marks a pending reply whose task could not be handed to the queue after its message was saved;
+# replies_requeue_unclaimed hands it over again once Redis is back.
+QUEUE_DOWN_ERROR = "Waiting for the task queue; the reply will start as soon as it is back."
+
+
+def service_unavailable() -> DomainError:
+    return DomainError(
+        "service_unavailable",
+        "The assistant is unavailable for a moment, so nothing was sent. Try again in a few seconds.",
+        503,
+    )
+
+
+@lru_cache(maxsize=4)
+def _queue_client(url: str) -> redis.Redis:
+    # Short timeouts: the check runs while the branch row is locked.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
+def _queue_check() -> None:
+    """Refuse before anything is written when Redis (the task queue and the token streams) is down.
+
+    Without it the message would be saved with a reply nobody generates, or the request would
+    fail after the commit. The check is cheap (one PING) and raising rolls the transaction back.
+    """
+    try:
+        _queue_client(settings.REDIS_URL).ping()
+    except redis.RedisError:
+        logger.warning("Redis is unreachable; refusing a message with 503 service_unavailable")
+        raise service_unavailable() from None
+
+
+def _hand_to_queue(message_id: str) -> None:
+    """Enqueue a reply after commit. Redis can still go away between the check and here: then
+    the message stays saved and the reply pending, marked, and the periodic requeue retries."""
     from conversations.tasks import generate_reply
 
+    try:
+        generate_reply.delay(message_id)
+    except Exception:  # noqa: BLE001 - kombu and redis raise several types for one outage
+        logger.warning("Could not enqueue reply %s; it will be requeued once Redis is back", message_id, exc_info=True)
+        Message.objects.filter(pk=message_id, status=Message.Status.PENDING, attempt=0).update(error=QUEUE_DOWN_ERROR)
+
+
+def _enqueue_reply(message: Message) -> None:
+    _queue_check()
     message_id = str(message.id)
-    transaction.on_commit(lambda: generate_reply.delay(message_id))
+    transaction.on_commit(lambda: _hand_to_queue(message_id))
+
+
+def replies_requeue_unclaimed(*, older_than_seconds: int) -> list[str]:
+    """Hand pending replies that no worker ever claimed back to the queue: those whose enqueue
+    failed (Redis was down at that moment), and any left unclaimed longer than the cutoff. A
+    second delivery of a reply is harmless (the claim lets one attempt through), so erring on the
+    side of requeueing never produces two replies. `updated_at` is left alone, so a reply that
+    still nobody takes is failed by the stuck-reply sweeper as before."""
+    from conversations.tasks import generate_reply
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    unclaimed = Message.objects.filter(role=Message.Role.ASSISTANT, status=Message.Status.PENDING, attempt=0).filter(
+        Q(error=QUEUE_DOWN_ERROR) | Q(created_at__lt=cutoff)
+    )
+    requeued = []
+    for message_id in unclaimed.values_list("id", flat=True):
+        generate_reply.delay(str(message_id))
+        Message.objects.filter(pk=message_id, error=QUEUE_DOWN_ERROR).update(error="")
+        requeued.append(str(message_id))
+    return requeued
+
+
+class ConversationLimitReached(DomainError):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            "conversation_limit",
+            f"You have started {limit} conversations in the last hour, the most allowed. "
+            "Continue one of them, or start a new one a little later.",
+            429,
+        )
 
 
 @transaction.atomic
 def conversation_create(*, user, title: str = "", provider: str | None = None, model: str | None = None) -> Conversation:
+    """A new conversation with one open branch. Only how many the user started in the last hour
+    counts against the limit (deleted ones included); ends never do, so a user whose chat was
+    ended can always start another at once."""
+    limit = settings.MAX_CONVERSATIONS_PER_HOUR
+    if limit:
+        # Lock the user's row so two concurrent creations cannot both pass the count.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        since = timezone.now() - timedelta(hours=1)
+        if Conversation.objects.filter(owner=user, created_at__gte=since).count() >= limit:
+            raise ConversationLimitReached(limit)
     provider = provider or settings.LLM_PROVIDER
     model = model or settings.LLM_MODEL or get_provider(provider).default_model
     conversation = Conversation.objects.create(owner=user, title=title.strip()[:200], provider=provider, model=model)
@@ -66,7 +156,58 @@ def conversation_update(*, conversation: Conversation, title: str | None = None,
 
 @transaction.atomic
 def conversation_delete(*, conversation: Conversation) -> None:
-    conversation.delete()
+    """Hide the conversation from its owner at once; `conversations_purge_deleted` removes it."""
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk, deleted_at__isnull=True).update(deleted_at=now)
+    conversation.deleted_at = now
+
+
+@dataclass
+class PurgeReport:
+    conversations: int = 0
+    ends_scrubbed: int = 0
+    attempts_scrubbed: int = 0
+    # Deleted and past the retention period, but an end or a refused end of it awaits review
+    # (or was reviewed too recently), so it is kept for now.
+    kept_for_review: int = 0
+
+
+def conversations_purge_deleted(*, now=None, batch_size: int = 200) -> PurgeReport:
+    """Remove for good the conversations users deleted more than DELETED_RETENTION_DAYS ago.
+
+    Content under staff review is kept until the review is done: a conversation with a pending
+    end or refused end waits, and one reviewed less than the retention period ago waits too.
+    What is purged: the conversation, its branches and messages, and the user's words in the
+    snapshots of its ends and refused ends (the counted facts stay for the dashboard).
+    """
+    from moderation import services as moderation_services
+    from moderation.models import EndAttempt, ReviewStatus
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.DELETED_RETENTION_DAYS)
+    due = Conversation.objects.filter(deleted_at__isnull=False, deleted_at__lte=cutoff)
+    held = set()
+    for model in (EndEvent, EndAttempt):
+        records = model.objects.filter(conversation__in=due)
+        held.update(
+            records.filter(Q(review_status=ReviewStatus.PENDING) | Q(reviewed_at__gt=cutoff)).values_list(
+                "conversation_id", flat=True
+            )
+        )
+    report = PurgeReport(kept_for_review=len(held))
+    ids = [pk for pk in due.values_list("id", flat=True) if pk not in held]
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start : start + batch_size]
+        with transaction.atomic():
+            ends, attempts = moderation_services.records_scrub(conversation_ids=batch)
+            # Clear the branch <-> message links first so the cascade has no cycle to untangle.
+            Conversation.objects.filter(pk__in=batch).update(active_branch=None)
+            Branch.objects.filter(conversation_id__in=batch).update(tip=None, forked_at=None, forked_from=None)
+            Conversation.objects.filter(pk__in=batch, deleted_at__isnull=False).delete()
+        report.conversations += len(batch)
+        report.ends_scrubbed += ends
+        report.attempts_scrubbed += attempts
+    return report
 
 
 def _add_turn(*, branch: Branch, parent: Message | None, content: str) -> tuple[Message, Message]:
@@ -98,6 +239,8 @@ def _add_turn(*, branch: Branch, parent: Message | None, content: str) -> tuple[
 def message_send(*, user, branch: Branch, content: str) -> tuple[Message, Message]:
     content = _clean_content(content)
     branch = Branch.objects.select_for_update().select_related("conversation").get(pk=branch.pk)
+    if branch.conversation.deleted:
+        raise DomainError("not_found", "Not found.", 404)
     if branch.ended:
         raise errors.branch_ended()
     tip = Message.objects.filter(pk=branch.tip_id).first() if branch.tip_id else None
@@ -210,20 +353,26 @@ def branch_reopen(*, branch: Branch, staff_user) -> Branch:
 
 def reply_claim(*, message_id) -> tuple[str, Message | None]:
     """Claim a reply for generation. Returns ("claimed", msg), ("busy", None) while another
-    attempt holds a live lease, or ("done", None) when the reply is already finished."""
+    attempt holds a live lease, or ("done", None) when the reply is already finished.
+
+    One conditional UPDATE decides: it only matches a reply that is pending or whose lease ran
+    out, so two workers can never both claim it.
+    """
     now = timezone.now()
-    lease = now + timedelta(seconds=settings.REPLY_LEASE_SECONDS)
-    with transaction.atomic():
-        claimable = Q(status=Message.Status.PENDING) | Q(status=Message.Status.STREAMING, lease_expires_at__lt=now)
-        message = Message.objects.filter(pk=message_id, role=Message.Role.ASSISTANT).first()
-        if message is None or message.is_terminal:
-            return "done", None
-        claimed = Message.objects.filter(claimable, pk=message_id, attempt=message.attempt).update(
-            status=Message.Status.STREAMING, attempt=message.attempt + 1, lease_expires_at=lease, content="", updated_at=now
-        )
-    if not claimed:
-        return "busy", None
-    return "claimed", Message.objects.select_related("conversation", "branch").get(pk=message_id)
+    claimable = Q(status=Message.Status.PENDING) | Q(status=Message.Status.STREAMING, lease_expires_at__lt=now)
+    claimed = Message.objects.filter(claimable, pk=message_id, role=Message.Role.ASSISTANT).update(
+        status=Message.Status.STREAMING,
+        attempt=F("attempt") + 1,
+        lease_expires_at=now + timedelta(seconds=settings.REPLY_LEASE_SECONDS),
+        content="",
+        updated_at=now,
+    )
+    if claimed:
+        return "claimed", Message.objects.select_related("conversation", "branch", "parent").get(pk=message_id)
+    message = Message.objects.filter(pk=message_id, role=Message.Role.ASSISTANT).only("status").first()
+    if message is None or message.is_terminal:
+        return "done", None
+    return "busy", None
 
 
 def reply_renew_lease(*, message: Message) -> bool:
@@ -257,8 +406,9 @@ def user_message_assess(*, message: Message) -> dict:
     """Assess a user message once; the stored assessment is reused by every later reply."""
     if message.moderation is None:
         message.moderation = moderation.assess_text(message.content).to_dict()
-        Message.objects.filter(pk=message.pk, moderation__isnull=True).update(moderation=message.moderation)
-        message.refresh_from_db(fields=["moderation"])
+        if not Message.objects.filter(pk=message.pk, moderation__isnull=True).update(moderation=message.moderation):
+            # An earlier attempt assessed it first; keep that one so every reply sees the same.
+            message.refresh_from_db(fields=["moderation"])
     return message.moderation
 
 
@@ -289,7 +439,7 @@ def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall) ->
     return policy.decide_model_end(_turns(path[:-1]), requested, moderation.policy_config())
 
 
-def reply_end_decision(*, message: Message, end_call: ToolCall) -> policy.Decision:
+def reply_end_decision(*, message: Message, end_call: ToolCall, path: list[Message] | None = None) -> policy.Decision:
     """Decide a model's end request before the reply is saved (a read; nothing is recorded).
 
     The pipeline needs the answer early: when the end is refused, the model is told so and its
@@ -297,8 +447,8 @@ def reply_end_decision(*, message: Message, end_call: ToolCall) -> policy.Decisi
     that decision is the one recorded and acted on.
     """
     branch = Branch.objects.get(pk=message.branch_id)
-    messages = {m.id: m for m in Message.objects.filter(conversation_id=message.conversation_id)}
-    return _end_decision(branch=branch, path=path_to(message.id, messages), end_call=end_call)
+    full = message_path(message.id) if path is None else [*path, message]
+    return _end_decision(branch=branch, path=full, end_call=end_call)
 
 
 def _usage_total(*results: ProviderResult) -> dict | None:
@@ -318,31 +468,36 @@ def _usage_total(*results: ProviderResult) -> dict | None:
 
 @transaction.atomic
 def reply_complete(
-    *, message: Message, result: ProviderResult, continuation: ProviderResult | None = None
-) -> tuple[Message, str] | None:
+    *,
+    message: Message,
+    result: ProviderResult,
+    continuation: ProviderResult | None = None,
+    path: list[Message] | None = None,
+) -> tuple[Message, str, bool] | None:
     """Save a finished reply and apply the end policy in the same transaction.
 
     `result` is the model's answer; `continuation` its answer after being told that its end
     request was refused (the pipeline asks only then). If the end is allowed, the text written
     before the call is the reply; if refused, the continuation is (or, without one, the text).
     An end requested again in the continuation is ignored and kept in `tool_calls` as such.
+    `path` is the transcript before the reply when the caller has it (those messages no longer
+    change); otherwise it is read here.
 
-    Returns the saved reply and any text the server appended (support resources, an end notice)
-    so the caller can stream it too; None when another attempt owns the reply now.
+    Returns the saved reply, any text the server appended (support resources, an end notice) so
+    the caller can stream it too, and whether the branch is ended now; None when another attempt
+    owns the reply now.
     """
-    branch = Branch.objects.select_for_update().select_related("conversation").get(pk=message.branch_id)
-    owned = Message.objects.select_for_update().filter(
-        pk=message.pk, status=Message.Status.STREAMING, attempt=message.attempt
-    ).first()
-    if owned is None:
-        return None
-    messages = {m.id: m for m in Message.objects.filter(conversation_id=message.conversation_id)}
-    path = path_to(message.id, messages)
-    turns = _turns(path[:-1])
-    latest = turns[-1] if turns else policy.Turn(flagged=frozenset())
     end_call = result.tool_call(END_TOOL_NAME)
+    branch = None
+    if end_call is not None:
+        # Only an end needs the branch row: lock it so the decision and the end are one step.
+        branch = Branch.objects.select_for_update().select_related("conversation").get(pk=message.branch_id)
+    if path is None:
+        path = message_path(message.id)[:-1]
+    turns = _turns([*path, message])
+    latest = turns[-1] if turns else policy.Turn(flagged=frozenset())
 
-    decision = _end_decision(branch=branch, path=path, end_call=end_call) if end_call is not None else None
+    decision = _end_decision(branch=branch, path=[*path, message], end_call=end_call) if end_call is not None else None
     ended = bool(decision and decision.allowed)
     final = continuation if continuation is not None and not ended else result
 
@@ -367,45 +522,55 @@ def reply_complete(
             for call in continuation.tool_calls
         ]
 
-    owned.status = Message.Status.COMPLETE
-    owned.content = content
-    owned.kind = kind
-    owned.error = ""
-    owned.model = final.model or result.model or owned.model
-    owned.usage = _usage_total(result, continuation) if continuation is not None else result.usage
-    owned.stop_reason = final.stop_reason
-    owned.tool_calls = calls or None
-    owned.lease_expires_at = None
-    owned.save()
-    path[-1] = owned
+    fields = {
+        "status": Message.Status.COMPLETE,
+        "content": content,
+        "kind": kind,
+        "error": "",
+        "model": final.model or result.model or message.model,
+        "usage": _usage_total(result, continuation) if continuation is not None else result.usage,
+        "stop_reason": final.stop_reason,
+        "tool_calls": calls or None,
+        "lease_expires_at": None,
+        "updated_at": timezone.now(),
+    }
+    # The conditional UPDATE is the fence: only the attempt that still owns the reply saves it.
+    if not Message.objects.filter(pk=message.pk, status=Message.Status.STREAMING, attempt=message.attempt).update(**fields):
+        return None
+    for name, value in fields.items():
+        setattr(message, name, value)
+    saved_path = [*path, message]
 
-    if end_call is not None:
-        rationale = str(end_call.arguments.get("rationale", ""))[:2000]
-        snapshot = transcript_snapshot(path)
-        if ended:
-            branch.ended_at = timezone.now()
-            branch.save(update_fields=["ended_at"])
-            moderation.end_event_record(
-                branch=branch,
-                initiated_by=Initiator.MODEL,
-                reason=decision.reason,
-                rationale=rationale,
-                decision=decision,
-                assessments=assessments_of(path),
-                transcript=snapshot,
-                end_message=owned,
-            )
-        else:
-            moderation.end_attempt_record(
-                branch=branch,
-                message=owned,
-                requested_reason=str(end_call.arguments.get("reason", ""))[:20],
-                rationale=rationale,
-                decision=decision,
-                assessments=assessments_of(path),
-                transcript=snapshot,
-            )
-    return owned, extra
+    if end_call is None:
+        branch_ended = Branch.objects.filter(pk=message.branch_id, ended_at__isnull=False).exists()
+        return message, extra, branch_ended
+
+    rationale = str(end_call.arguments.get("rationale", ""))[:2000]
+    snapshot = transcript_snapshot(saved_path)
+    if ended:
+        branch.ended_at = timezone.now()
+        branch.save(update_fields=["ended_at"])
+        moderation.end_event_record(
+            branch=branch,
+            initiated_by=Initiator.MODEL,
+            reason=decision.reason,
+            rationale=rationale,
+            decision=decision,
+            assessments=assessments_of(saved_path),
+            transcript=snapshot,
+            end_message=message,
+        )
+    else:
+        moderation.end_attempt_record(
+            branch=branch,
+            message=message,
+            requested_reason=str(end_call.arguments.get("reason", ""))[:20],
+            rationale=rationale,
+            decision=decision,
+            assessments=assessments_of(saved_path),
+            transcript=snapshot,
+        )
+    return message, extra, branch.ended
 
 
 STUCK_ERROR = "The reply took too long and was stopped. Retry it to try again."

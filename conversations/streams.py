@@ -5,11 +5,14 @@ the beginning, so it misses nothing; the entry id doubles as the SSE event id fo
 """
 
 import json
+import logging
 from functools import lru_cache
 
 import redis
 import redis.asyncio
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 def stream_key(message_id) -> str:
@@ -39,12 +42,34 @@ class ReplyStream:
     def __init__(self, message_id) -> None:
         self.key = stream_key(message_id)
         self.client = sync_client()
+        self._expiry_set = False
+        self._broken = False
 
-    def _add(self, event: str, data: dict) -> None:
+    def _add(self, event: str, data: dict, *, final: bool = False) -> None:
+        """Append an event. The database is the record of a reply and the relay repairs readers
+        from it, so losing Redis mid-reply costs the live view, never the reply: after the first
+        failed write this stream stops writing tokens instead of failing the generation (it still
+        tries to write the final `done`)."""
+        if self._broken and not final:
+            return
+        try:
+            self._write(event, data, final)
+        except redis.RedisError as error:
+            self._broken = True
+            logger.warning("Reply stream %s lost (%s); the reply is still saved to the database.", self.key, error)
+
+    def _write(self, event: str, data: dict, final: bool) -> None:
+        fields = {"event": event, "data": json.dumps(data)}
+        if self._expiry_set and not final:
+            # One round trip per token: the expiry was set with the first event and is renewed at
+            # the end, so a stream whose worker dies still expires.
+            self.client.xadd(self.key, fields, maxlen=settings.REPLY_STREAM_MAXLEN, approximate=True)
+            return
         pipe = self.client.pipeline(transaction=False)
-        pipe.xadd(self.key, {"event": event, "data": json.dumps(data)}, maxlen=settings.REPLY_STREAM_MAXLEN, approximate=True)
+        pipe.xadd(self.key, fields, maxlen=settings.REPLY_STREAM_MAXLEN, approximate=True)
         pipe.expire(self.key, settings.REPLY_STREAM_TTL_SECONDS)
         pipe.execute()
+        self._expiry_set = True
 
     def token(self, text: str) -> None:
         self._add("token", {"text": text})
@@ -57,7 +82,7 @@ class ReplyStream:
         data = {"status": status, "kind": kind, "ended": ended}
         if error:
             data["error"] = error
-        self._add("done", data)
+        self._add("done", data, final=True)
 
 
 def format_sse(event: str, data: str, event_id: str | None = None) -> str:

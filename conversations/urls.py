@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("c/", views.conversation_list, name="list"),
     path("c/new/", views.conversation_new, name="new"),
+    path("c/export/", views.conversations_export, name="export"),
     path("c/<uuid:pk>/", views.conversation_detail, name="detail"),
     path("c/<uuid:pk>/send/", views.message_send, name="send"),
     path("c/<uuid:pk>/switch/", views.branch_switch, name="switch"),

@@ -12,9 +12,10 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chatsite.errors import DomainError
@@ -106,11 +107,11 @@ def chat_context(request: HttpRequest, conversation: Conversation, **extra) -> d
     branches = list(Branch.objects.filter(conversation=conversation).order_by("created_at"))
     branch = _shown_branch(conversation, branches)
     branch.conversation = conversation
-    messages = list(
-        Message.objects.filter(conversation=conversation).defer("moderation", "usage", "tool_calls").order_by("created_at")
-    )
-    children = _children(messages)
-    path = selectors.path_to(branch.tip_id, {m.id: m for m in messages}) if branch.tip_id else []
+    # The navigator needs every message's place in the tree but only the path's content: a light
+    # query for the tree and one for the path keep a long conversation cheap to show.
+    tree = list(Message.objects.filter(conversation=conversation).only("id", "parent_id").order_by("created_at"))
+    children = _children(tree)
+    path = selectors.message_path(branch.tip_id)
     turns = []
     for message in path:
         text = message.content
@@ -181,21 +182,45 @@ def home(request: HttpRequest) -> HttpResponse:
     """The user's latest conversation, or a new one when they have none yet."""
     conversation = selectors.conversations_for(request.user).order_by("-updated_at", "-created_at").first()
     if conversation is None:
-        conversation = services.conversation_create(user=request.user)
+        try:
+            conversation = services.conversation_create(user=request.user)
+        except DomainError as error:
+            return _list(request, error=error)
     return _to_chat(conversation)
+
+
+def _list(request: HttpRequest, error: DomainError | None = None) -> HttpResponse:
+    context = {"conversations": _sidebar(request.user), "error": error.detail if error else None}
+    return render(request, "conversations/list.html", context, status=error.status if error else 200)
 
 
 @login_required
 @require_GET
 def conversation_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "conversations/list.html", {"conversations": _sidebar(request.user)})
+    return _list(request)
 
 
 @login_required
 @require_POST
 def conversation_new(request: HttpRequest) -> HttpResponse:
-    conversation = services.conversation_create(user=request.user)
+    try:
+        conversation = services.conversation_create(user=request.user)
+    except DomainError as error:
+        # Over the hourly limit: say so on the list, where every existing chat is one click away.
+        return _list(request, error=error)
     return _to_chat(conversation, "composer")
+
+
+@login_required
+@require_GET
+def conversations_export(request: HttpRequest) -> HttpResponse:
+    """All the user's conversations as a JSON file (the same document as GET /api/v1/export/)."""
+    now = timezone.now()
+    data = selectors.conversations_export(request.user)
+    data["exported_at"] = now.isoformat()
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="conversations-{now:%Y-%m-%d}.json"'
+    return response
 
 
 @login_required

@@ -179,7 +179,8 @@ class ReviewAdmin(admin.ModelAdmin):
         """The branch as it is now: whether it is still ended, and anything said after the snapshot
         (a reopened branch can go on). One query for the conversation's messages."""
         branch = obj.branch
-        if branch is None:
+        if branch is None or branch.conversation.deleted_at is not None:
+            # Deleted by the user: hidden from staff too; the snapshot is what stays for review.
             return {"branch": None}
         snapshot_ids = {m.get("id") for m in obj.transcript}
         later = [m for m in branch_path(branch) if str(m.id) not in snapshot_ids]
@@ -232,7 +233,7 @@ class EndEventAdmin(ReviewAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "reviewer", "reopened_by", "feedback", "branch")
+        return super().get_queryset(request).select_related("user", "reviewer", "reopened_by", "feedback", "branch__conversation")
 
     @admin.display(description="Feedback", ordering="feedback__rating")
     def feedback_rating(self, obj):
@@ -294,6 +295,7 @@ class EndEventAdmin(ReviewAdmin):
         context["can_reopen"] = (
             obj is not None
             and obj.branch is not None
+            and obj.branch.conversation.deleted_at is None
             and obj.branch.ended_at is not None
             and obj.reopened_at is None
             and self.has_change_permission(request, obj)
@@ -342,7 +344,7 @@ class EndAttemptAdmin(ReviewAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "reviewer", "branch")
+        return super().get_queryset(request).select_related("user", "reviewer", "branch__conversation")
 
 
 @admin.register(EndFeedback)

@@ -2,12 +2,15 @@
 
 import uuid
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from chatsite.serializer_fields import StrictCharField
+from conversations.api.schema import ErrorOut
+from conversations.selectors import end_events_for
 from moderation import services
 from moderation.models import EndEvent, EndFeedback
 
@@ -17,10 +20,27 @@ class FeedbackIn(serializers.Serializer):
     comment = StrictCharField(required=False, allow_blank=True, max_length=4000)
 
 
+class FeedbackOut(serializers.Serializer):
+    """The shape of the 201 answer (for the schema; the view builds it directly)."""
+
+    id = serializers.UUIDField()
+    end_event = serializers.UUIDField()
+    rating = serializers.ChoiceField(choices=EndFeedback.Rating.choices)
+    comment = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class EndEventFeedback(APIView):
+    @extend_schema(
+        summary="Give feedback on an end",
+        request=FeedbackIn,
+        responses={201: FeedbackOut, 409: OpenApiResponse(ErrorOut, description="Codes: `feedback_exists`.")},
+        tags=["end-events"],
+    )
     def post(self, request, pk):
         try:
-            end_event = EndEvent.objects.get(pk=uuid.UUID(str(pk)), user=request.user)
+            # Only ends the user can still see: a deleted conversation's end is a 404 like the rest.
+            end_event = end_events_for(request.user).get(pk=uuid.UUID(str(pk)))
         except (ValueError, EndEvent.DoesNotExist):
             raise NotFound() from None
         serializer = FeedbackIn(data=request.data)

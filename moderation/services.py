@@ -166,8 +166,24 @@ def end_event_reopen(*, end_event: EndEvent, staff_user):
     # (locking the branch, clearing ended_at) belongs to the chat domain.
     from conversations.services import branch_reopen
 
-    if end_event.branch_id is None:
+    if end_event.branch_id is None or end_event.branch.conversation.deleted_at is not None:
         raise DomainError("branch_deleted", "The user has deleted this conversation; there is nothing to reopen.", 409)
     if end_event.reopened_at is not None:
         raise DomainError("already_reopened", "This end has already been reopened.", 409)
     return branch_reopen(branch=end_event.branch, staff_user=staff_user)
+
+
+# Privacy: what staff keep of a conversation the user deleted, once its reviews are done.
+
+
+@transaction.atomic
+def records_scrub(*, conversation_ids) -> tuple[int, int]:
+    """Erase the user's words from the ends and refused ends of conversations being purged (the
+    transcript snapshot, the assessments, the title, the model's rationale, the feedback comment)
+    while keeping the bare facts the dashboard counts. Returns (ends, refused ends) scrubbed."""
+    erased = {"transcript": [], "assessments": [], "conversation_title": "", "rationale": ""}
+    ends = EndEvent.objects.filter(conversation_id__in=conversation_ids)
+    EndFeedback.objects.filter(end_event__in=ends).update(comment="")
+    scrubbed_ends = ends.update(**erased)
+    scrubbed_attempts = EndAttempt.objects.filter(conversation_id__in=conversation_ids).update(**erased)
+    return scrubbed_ends, scrubbed_attempts

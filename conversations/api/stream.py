@@ -5,6 +5,7 @@ Redis, not process memory, so any web process can serve any reply.
 """
 
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator
 
@@ -16,6 +17,10 @@ from rest_framework.authtoken.models import Token
 
 from conversations.models import Message
 from conversations.streams import async_client, format_sse, stream_key
+
+
+# The ids of Redis Stream entries, which the relay sends as SSE event ids.
+STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
 
 
 def _error(code: str, detail: str, status: int) -> JsonResponse:
@@ -50,9 +55,26 @@ async def _load(message_id) -> Message | None:
     return await Message.objects.select_related("branch").filter(pk=message_id).afirst()
 
 
+async def _resync(message_id, relayed: str, resumed: bool) -> AsyncIterator[str]:
+    """Before `done`: if the stream lost entries (Redis restarted mid-reply, so the worker went on
+    writing into a new, empty stream), the text relayed is not the saved reply. Then tell the
+    reader to drop it and send the saved text, so every reader ends with what the database has."""
+    saved = await Message.objects.filter(pk=message_id).values_list("content", flat=True).afirst()
+    if saved is None:
+        return
+    intact = saved.endswith(relayed) if resumed else saved == relayed
+    if not intact:
+        yield format_sse("reset", json.dumps({"reason": "resync"}))
+        if saved:
+            yield format_sse("token", json.dumps({"text": saved}))
+
+
 async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
     client = async_client()
     key = stream_key(message.id)
+    # The text relayed since the last reset, checked against the saved reply at `done`.
+    relayed: list[str] = []
+    resumed = last_id != "0-0"
     block_ms = settings.SSE_HEARTBEAT_SECONDS * 1000
     try:
         if message.is_terminal and not await client.exists(key):
@@ -66,7 +88,11 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                 if current is None:
                     yield format_sse("error", json.dumps({"code": "not_found", "detail": "The reply was deleted."}))
                     return
-                if current.is_terminal and not await client.exists(key):
+                if current.is_terminal:
+                    # Finished, yet no `done` arrived within a heartbeat: the stream expired or its
+                    # writer lost Redis part way. The database has the reply; start the reader over.
+                    if relayed or resumed:
+                        yield format_sse("reset", json.dumps({"reason": "resync"}))
                     async for chunk in _from_database(current):
                         yield chunk
                     return
@@ -76,7 +102,15 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
             for entry_id, fields in entries[0][1]:
                 last_id = entry_id.decode()
                 event = fields[b"event"].decode()
-                yield format_sse(event, fields[b"data"].decode(), last_id)
+                data = fields[b"data"].decode()
+                if event == "token":
+                    relayed.append(json.loads(data).get("text", ""))
+                elif event == "reset":
+                    relayed.clear()
+                elif event == "done":
+                    async for chunk in _resync(message.id, "".join(relayed), resumed):
+                        yield chunk
+                yield format_sse(event, data, last_id)
                 if event == "done":
                     return
     except (redis.ConnectionError, redis.TimeoutError):
@@ -88,7 +122,9 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
 
 async def reply_stream(request, pk: str):
     if request.method != "GET":
-        return _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)
+        response = _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)
+        response["Allow"] = "GET"  # Required on a 405 (RFC 9110).
+        return response
     user = await _authenticate(request)
     if user is None:
         return _error("not_authenticated", "Authentication credentials were not provided.", 401)
@@ -97,11 +133,13 @@ async def reply_stream(request, pk: str):
     except ValueError:
         return _error("not_found", "Not found.", 404)
     message = await Message.objects.select_related("branch").filter(
-        pk=message_id, conversation__owner=user, role=Message.Role.ASSISTANT
+        pk=message_id, conversation__owner=user, conversation__deleted_at__isnull=True, role=Message.Role.ASSISTANT
     ).afirst()
     if message is None:
         return _error("not_found", "Not found.", 404)
     last_id = request.headers.get("Last-Event-ID") or "0-0"
+    if not STREAM_ID.fullmatch(last_id):
+        return _error("invalid", "Last-Event-ID must be an event id from this stream, like 1712345678901-0.", 400)
     response = StreamingHttpResponse(_relay(message, last_id), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"

@@ -1,6 +1,7 @@
 from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from conversations.api import auth, models_api, stream, views
+from conversations.api import auth, export, models_api, stream, views
 from moderation.api import EndEventFeedback
 
 urlpatterns = [
@@ -13,8 +14,13 @@ urlpatterns = [
     path("branches/<str:pk>/messages/", views.BranchMessages.as_view()),
     path("branches/<str:pk>/end/", views.BranchEnd.as_view()),
     path("messages/<str:pk>/", views.MessageDetail.as_view()),
-    path("messages/<str:pk>/stream/", stream.reply_stream),
+    path("messages/<str:pk>/stream/", stream.reply_stream, name="api-reply-stream"),
     path("messages/<str:pk>/edit/", views.MessageEdit.as_view()),
     path("messages/<str:pk>/retry/", views.MessageRetry.as_view()),
     path("end-events/<str:pk>/feedback/", EndEventFeedback.as_view()),
+    # The OpenAPI schema (docs/openapi.yaml is the committed copy) and interactive docs whose
+    # assets come from drf-spectacular-sidecar, served by this app.
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("export/", export.Export.as_view()),
 ]

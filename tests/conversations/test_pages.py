@@ -297,7 +297,10 @@ def test_renaming_and_deleting_a_conversation(page, conversation):
     assert Conversation.objects.filter(pk=conversation.pk).exists(), "the confirmation page deletes nothing"
     response = page.post(reverse("chat:delete", args=[conversation.pk]))
     assert response["Location"] == reverse("chat:list")
-    assert not Conversation.objects.filter(pk=conversation.pk).exists()
+    assert Conversation.objects.get(pk=conversation.pk).deleted_at is not None
+    assert "Deleted “Fish”." in page.get(reverse("chat:list")).content.decode()
+    assert page.get(detail(conversation)).status_code == 404
+    assert "Fish" not in page.get(reverse("chat:list")).content.decode()
 
 
 def test_a_new_chat_is_created_at_once(page, owner, conversation):
@@ -407,9 +410,9 @@ def test_the_chat_page_of_a_1000_message_50_branch_conversation_takes_a_fixed_nu
     html = page.get(detail(big)).content.decode()
     assert "<strong>Main</strong> message 509" in html
     assert html.count(" / 2</span>") == 49, "each forked message shows its navigator"
-    # Session, user, conversation, branches, messages, sidebar: the same six for any size.
-    assert queries_to_render(page, big) == small == 6
+    # Session, user, conversation, branches, the tree, the path, sidebar: the same seven for any size.
+    assert queries_to_render(page, big) == small == 7
 
     # The ended state adds its end event (with its feedback, in the same query) and no more.
     services.branch_end(branch=Branch.objects.get(pk=big.active_branch_id), initiated_by="model", reason="abuse")
-    assert queries_to_render(page, big) == 7
+    assert queries_to_render(page, big) == 8

@@ -5,6 +5,7 @@ from conversations.models import Message
 from conversations.pipeline import REOPENED_NOTE, TRIMMED_NOTE, build_request, fit_to_budget, transcript_turns
 from conversations.providers import ChatTurn
 from conversations.providers.prompts import SYSTEM_PROMPT
+from conversations.selectors import message_path
 
 
 def turn(role, content, status=Message.Status.COMPLETE, kind=None):
@@ -56,7 +57,7 @@ def test_a_trimmed_transcript_says_so_in_the_system_prompt(owner, settings):
         _, reply = services.message_send(user=owner, branch=branch, content=f"message {i} " + "y" * 500)
         pipeline.generate(str(reply.pk), retries_left=0)
     reply = Message.objects.get(pk=reply.pk)
-    request = build_request(reply, pipeline.branch_path_until(reply)[:-1])
+    request = build_request(reply, message_path(reply.id)[:-1])
     assert request.system == f"{SYSTEM_PROMPT}\n\n{TRIMMED_NOTE}"
     assert request.messages[-1].content.startswith("message 3")
     assert request.messages[0].role == "user"

@@ -1,0 +1,170 @@
+"""Pipeline overhead and time to first token against the running stack, with the floor measured in
+the same run: a bare view writing two rows plus a bare Celery no-op round trip.
+
+    .venv/bin/python bench/bench_pipeline.py [--messages 40] [--clients 1,8,32]
+"""
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.measure import print_table, summarize, write_json  # noqa: E402
+from bench.stack import Stack  # noqa: E402
+
+
+def new_branch(client) -> str:
+    return client.post("/api/v1/conversations/", json={}).json()["active_branch"]
+
+
+def send_and_wait(client, branch: str) -> tuple[float, float]:
+    """Send one message; return (seconds to the first token, seconds to `done`)."""
+    started = time.perf_counter()
+    response = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "hello"})
+    response.raise_for_status()
+    reply = response.json()["assistant_message"]["id"]
+    first = None
+    with client.stream("GET", f"/api/v1/messages/{reply}/stream/") as stream:
+        event = None
+        for line in stream.iter_lines():
+            if line.startswith("event: "):
+                event = line[7:]
+                if event == "token" and first is None:
+                    first = time.perf_counter() - started
+            elif line.startswith("data: ") and event == "done":
+                assert json.loads(line[6:])["status"] == "complete"
+                break
+    return first or 0.0, time.perf_counter() - started
+
+
+def run_concurrently(clients: int, per_client: int, work) -> tuple[list, float]:
+    results: list = []
+    lock = threading.Lock()
+
+    def worker():
+        local = work(per_client)
+        with lock:
+            results.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=40, help="messages per client")
+    parser.add_argument("--clients", default="1,8,32")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.clients.split(",")]
+
+    stack = Stack(worker_concurrency=1).start()
+    os.environ.update({k: v for k, v in stack.env.items() if k in ("DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL")})
+    import django
+
+    django.setup()
+    from bench.tasks import noop
+
+    try:
+        with stack.client() as client:
+            branch = new_branch(client)
+            for _ in range(5):  # warm up every path once
+                send_and_wait(client, new_branch(client))
+                client.post(f"/bench/floor/?branch={branch}")
+                noop.delay().get(timeout=30)
+
+            floor_http = []
+            for _ in range(args.messages * 2):
+                started = time.perf_counter()
+                client.post(f"/bench/floor/?branch={branch}").raise_for_status()
+                floor_http.append(time.perf_counter() - started)
+            floor_celery = []
+            for _ in range(args.messages * 2):
+                started = time.perf_counter()
+                noop.delay().get(timeout=30)
+                floor_celery.append(time.perf_counter() - started)
+        count = 32 * args.messages
+        started = time.perf_counter()
+        for result in [noop.delay() for _ in range(count)]:
+            result.get(timeout=120)
+        noop_throughput = count / (time.perf_counter() - started)
+
+        def floor_work(n: int) -> list[float]:
+            with stack.client() as own:
+                out = []
+                for _ in range(n):
+                    started = time.perf_counter()
+                    own.post(f"/bench/floor/?branch={branch}").raise_for_status()
+                    out.append(time.perf_counter() - started)
+                return out
+
+        top_level = max(levels)
+        floor_samples, floor_wall = run_concurrently(top_level, args.messages, floor_work)
+        floor_http_throughput = len(floor_samples) / floor_wall
+
+        def pipeline_work(n: int) -> list[tuple[float, float]]:
+            with stack.client() as own:
+                out = []
+                for i in range(n):
+                    if i % 10 == 0:
+                        branch_id = new_branch(own)
+                    out.append(send_and_wait(own, branch_id))
+                return out
+
+        levels_out = {}
+        for clients in levels:
+            samples, wall = run_concurrently(clients, args.messages, pipeline_work)
+            levels_out[clients] = {
+                "latency": summarize([total for _, total in samples]),
+                "first_token": summarize([first for first, _ in samples]),
+                "throughput_per_s": len(samples) / wall,
+            }
+    finally:
+        stack.stop()
+
+    http, celery = summarize(floor_http), summarize(floor_celery)
+    floor_p50 = http["p50_ms"] + celery["p50_ms"]
+    rows = [["floor: bare two-row POST", 1, http["p50_ms"], http["p99_ms"], "", ""],
+            ["floor: Celery no-op delay().get()", 1, celery["p50_ms"], celery["p99_ms"], "", ""],
+            ["floor: Celery no-op throughput", 32, "", "", noop_throughput, ""],
+            ["floor: bare two-row POST throughput", top_level, "", "", floor_http_throughput, ""]]
+    for clients, level in levels_out.items():
+        rows.append([f"send -> done", clients, level["latency"]["p50_ms"], level["latency"]["p99_ms"], level["throughput_per_s"],
+                     level["latency"]["p50_ms"] / floor_p50])
+        rows.append([f"send -> first token", clients, level["first_token"]["p50_ms"], level["first_token"]["p99_ms"], "",
+                     level["first_token"]["p50_ms"] / floor_p50])
+    print_table("Pipeline overhead (fixed 8-token reply, no provider latency, one worker process)",
+                ["measure", "clients", "p50 ms", "p99 ms", "per s", "p50 / floor"], rows)
+    top = max(levels_out)
+    ratio_throughput = levels_out[top]["throughput_per_s"] / noop_throughput
+    print(f"\nfloor p50 (two-row POST + Celery round trip): {floor_p50:.2f} ms")
+    print(f"throughput at {top} clients / bare no-op throughput: {ratio_throughput:.2f}")
+    print(f"throughput at {top} clients / bare two-row POST throughput: {levels_out[top]['throughput_per_s'] / floor_http_throughput:.2f}")
+    path = write_json("pipeline", {
+        "floor": {
+            "http_two_rows": http, "celery_roundtrip": celery, "celery_noop_throughput_per_s": noop_throughput,
+            "http_two_rows_throughput_per_s": floor_http_throughput, "p50_ms": floor_p50,
+        },
+        "levels": levels_out,
+        "ratios": {
+            "latency_p50_1_client_over_floor": levels_out[min(levels_out)]["latency"]["p50_ms"] / floor_p50,
+            "first_token_p50_1_client_over_floor": levels_out[min(levels_out)]["first_token"]["p50_ms"] / floor_p50,
+            f"throughput_{top}_clients_over_noop": ratio_throughput,
+            f"throughput_{top}_clients_over_two_row_post": levels_out[top]["throughput_per_s"] / floor_http_throughput,
+        },
+        "messages_per_client": args.messages,
+    })
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Reading a big conversation: GET branches/{id}/ on a conversation of 2,000 messages in 200 branches.
+Reports SQL queries (must not grow with size), median time, and the ratio to serialising the same
+transcript from memory with no database.
+
+    .venv/bin/python bench/bench_transcript.py
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.redis_server import start_redis  # noqa: E402
+
+# The API's throttle counters live in Redis, so the views need one even here.
+REDIS = start_redis()
+os.environ["REDIS_URL"] = REDIS.url
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/transcript.sqlite3")
+os.environ.setdefault("THROTTLE_USER", "1000000/min")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from bench.measure import print_table, write_json  # noqa: E402
+
+RUNS = 30
+
+
+def build(owner, messages: int, branches: int):
+    """A conversation whose branches each fork from the previous one a few turns before its end;
+    returns the deepest branch."""
+    from conversations.models import Branch, Conversation, Message
+
+    rng = random.Random(7)
+    conversation = Conversation.objects.create(owner=owner, title=f"{messages} messages", provider="local", model="local-offline-1")
+    per_branch = messages // branches
+    paths: list[list[Message]] = []
+    created_branches = []
+    for index in range(branches):
+        if paths:
+            # Users mostly edit or retry something recent: fork the latest line near its end.
+            base = paths[-1]
+            cut = max(0, len(base) - 2 * rng.randrange(1, 6))
+            prefix = base[:cut]
+        else:
+            prefix = []
+        branch = Branch.objects.create(conversation=conversation)
+        parent = prefix[-1] if prefix else None
+        new = []
+        for turn in range(per_branch):
+            role = "user" if turn % 2 == 0 else "assistant"
+            message = Message(
+                conversation=conversation, branch=branch, parent=parent, role=role,
+                content=f"Message {index}.{turn}: " + "lorem ipsum dolor sit amet " * 8,
+                status="complete", kind=None if role == "user" else "answer",
+                moderation={"labels": {}, "flagged": [], "backend": "builtin"} if role == "user" else None,
+            )
+            new.append(message)
+            parent = message
+        Message.objects.bulk_create(new)
+        branch.tip = new[-1]
+        branch.save(update_fields=["tip"])
+        paths.append(prefix + new)
+        created_branches.append(branch)
+    deepest = max(range(branches), key=lambda i: len(paths[i]))
+    conversation.active_branch = created_branches[deepest]
+    conversation.save(update_fields=["active_branch"])
+    return conversation, created_branches[deepest], len(paths[deepest])
+
+
+def count_queries(client, url: str) -> int:
+    """Count the SQL statements one request runs (a wrapper survives the per-request reconnects)."""
+    executed = []
+
+    def counter(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        assert client.get(url).status_code == 200
+    return len(executed)
+
+
+def time_get(client, url: str) -> tuple[float, int]:
+    queries = count_queries(client, url)
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        response = client.get(url)
+        samples.append(time.perf_counter() - started)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(samples), queries
+
+
+def in_memory(branch, path_len: int) -> float:
+    """Serialise the same transcript from objects already in memory: the floor of the endpoint."""
+    from conversations.api.serializers import BranchOut
+    from conversations.selectors import branch_path, current_end_event
+
+    messages = branch_path(branch)
+    end_event = current_end_event(branch)
+    assert len(messages) == path_len
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        BranchOut(branch, context={"messages": messages, "end_event": end_event}).data
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def page_in_memory(client, owner, conversation_id) -> float:
+    """Render the chat page from a context already in memory: the floor of the page."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    from conversations.models import Conversation
+    from conversations.views import chat_context
+
+    request = RequestFactory().get(f"/c/{conversation_id}/")
+    request.user = owner
+    context = chat_context(request, Conversation.objects.get(pk=conversation_id))
+    context["conversations"] = list(context["conversations"])
+    samples = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        render_to_string("conversations/chat.html", context, request)
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    from django.contrib.auth.models import User
+
+    call_command("migrate", verbosity=0)
+    owner = User.objects.create_user("bench-transcript", password="x-bench-password-1")
+    client = Client()
+    client.force_login(owner)
+    rows, results = [], {}
+    for messages, branches in ((200, 20), (2000, 200)):
+        _, branch, path_len = build(owner, messages, branches)
+        median, queries = time_get(client, f"/api/v1/branches/{branch.id}/")
+        page_median, page_queries = time_get(client, f"/c/{branch.conversation_id}/")
+        memory = in_memory(branch, path_len)
+        page_memory = page_in_memory(client, owner, branch.conversation_id)
+        results[f"{messages}_messages"] = {
+            "branches": branches, "path_length": path_len, "api_queries": queries,
+            "api_median_ms": median * 1000, "in_memory_median_ms": memory * 1000, "ratio_to_in_memory": median / memory,
+            "page_queries": page_queries, "page_median_ms": page_median * 1000,
+            "page_in_memory_median_ms": page_memory * 1000, "page_ratio_to_in_memory": page_median / page_memory,
+        }
+        rows.append([messages, branches, path_len, queries, median * 1000, memory * 1000, median / memory, page_queries, page_median * 1000, page_memory * 1000, page_median / page_memory])
+    print_table(
+        "GET branches/{id}/ and the chat page on a big conversation",
+        ["messages", "branches", "path", "API queries", "API median ms", "in-memory ms", "API ratio", "page queries", "page median ms", "page in-memory ms", "page ratio"],
+        rows,
+    )
+    print(f"wrote {write_json('transcript', results)}")
+    REDIS.stop()
+
+
+if __name__ == "__main__":
+    main()

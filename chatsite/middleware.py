@@ -10,7 +10,6 @@ API paths get the project's JSON error shape; pages get a short plain page with 
 """
 
 import logging
-from collections.abc import Callable
 
 import redis
 from django.conf import settings
@@ -18,6 +17,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.deprecation import MiddlewareMixin
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +63,10 @@ def error_response(request: HttpRequest, code: str, detail: str, status: int) ->
     return response
 
 
-class ServiceErrorsMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+class ServiceErrorsMiddleware(MiddlewareMixin):
+    """Sync and async capable (MiddlewareMixin), so it adds no thread hop around the SSE relay."""
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:
         # Refuse an announced oversized body before anything reads it (including the CSRF check,
         # which would otherwise answer with Django's bare 400 page).
         try:
@@ -77,7 +76,9 @@ class ServiceErrorsMiddleware:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and length > limit:
             return self._too_large(request)
-        response = self.get_response(request)
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if response.status_code == 503 and not response.has_header("Retry-After"):
             response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv run test test-postgres fuzz schema migrate clean
+.PHONY: venv run test test-postgres fuzz schema migrate clean bench load
 
 venv: $(VENV)/.installed
 	@:
@@ -42,3 +42,14 @@ migrate: venv
 clean:
 	rm -rf .pytest_cache staticfiles test_db.sqlite3*
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+# Benchmarks: each prints a table and writes bench/results/*.json (docs/benchmarks.md).
+bench: venv
+	$(PY) bench/bench_pipeline.py
+	$(PY) bench/bench_transcript.py
+	$(PY) bench/bench_moderation.py
+	$(PY) bench/bench_admin.py
+
+# 50 simulated users for 60 s against the running stack.
+load: venv
+	$(PY) bench/load.py

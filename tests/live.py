@@ -144,3 +144,14 @@ def read_stream(client: httpx.Client, message_id: str, timeout: float = 60) -> R
 class Stack:
     base_url: str
     logs: Path
+
+
+def wait_until(predicate, timeout: float = 30, interval: float = 0.05, message: str = "condition"):
+    """Poll until `predicate()` is truthy and return its value; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {message}")

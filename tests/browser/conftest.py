@@ -6,7 +6,6 @@ is missing (a developer machine without it) the tests are skipped with that reas
 """
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,16 +110,6 @@ def open_browser_tab(browser, live_stack, transactional_db):
     yield make
     for browsing in tabs:
         browsing.page.context.close()
-
-
-def wait_until(condition, timeout: float = 30, message: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 def save_screenshot(page, name: str, tmp_path: Path, **options) -> Path:

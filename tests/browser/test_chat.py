@@ -10,7 +10,7 @@ from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from moderation.models import EndFeedback
 from tests import live
-from tests.browser.conftest import wait_until
+from tests.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
-from tests.browser.conftest import save_screenshot, wait_until
+from tests.browser.conftest import save_screenshot
+from tests.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

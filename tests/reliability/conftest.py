@@ -8,6 +8,7 @@ import pytest
 
 from scripts.redis_server import RedisServer, start_redis
 from tests import live
+from tests.live import wait_until
 from tests.conftest import token_for
 
 
@@ -53,18 +54,6 @@ def _healthy(base_url: str) -> bool:
         return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def wait_until(predicate, timeout: float = 30, interval: float = 0.1):
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 @pytest.fixture

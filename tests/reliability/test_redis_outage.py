@@ -22,7 +22,7 @@ from conversations.maintenance import requeue_unclaimed_replies
 from conversations.models import Message
 from conversations.tasks import generate_reply
 from tests import live
-from tests.reliability.conftest import wait_until
+from tests.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,19 +13,10 @@ from conversations.streams import stream_key
 from conversations.tasks import generate_reply
 from moderation.models import EndEvent
 from tests import live
+from tests.live import wait_until
 from tests.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def wait_until(predicate, timeout: float = 30, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def stream_events(client: redis.Redis, message_id) -> list[str]:

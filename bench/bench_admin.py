@@ -5,34 +5,21 @@ searched changelist, the dashboard and the staff API queue.
     .venv/bin/python bench/bench_admin.py
 """
 
-import os
 import platform
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.redis_server import start_redis  # noqa: E402
+from bench.env import count_queries, setup_django  # noqa: E402
 
-# The staff API's throttle counters live in Redis, so it needs one even here.
-REDIS = start_redis()
-os.environ["REDIS_URL"] = REDIS.url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chatsite.settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/admin.sqlite3")
-os.environ.setdefault("THROTTLE_USER", "1000000/min")
-
-import django  # noqa: E402
-
-django.setup()
+REDIS = setup_django("admin")
 
 from django.core.management import call_command  # noqa: E402
-from django.core import signals  # noqa: E402
-from django.db import close_old_connections, connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from bench.measure import print_table, write_json  # noqa: E402
 
@@ -48,17 +35,14 @@ PAGES = [
 
 
 def time_get(client: Client, url: str, params: dict) -> tuple[float, int]:
-    # The query log is a bounded deque that the migrations and the fixtures have filled.
-    reset_queries()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url, params)
-    assert response.status_code == 200, (url, response.status_code)
+    status, queries = count_queries(client, url, params)
+    assert status == 200, (url, status)
     samples = []
     for _ in range(RUNS):
         started = time.perf_counter()
         client.get(url, params)
         samples.append(time.perf_counter() - started)
-    return statistics.median(samples), len(captured)
+    return statistics.median(samples), queries
 
 
 def main() -> None:
@@ -66,10 +50,6 @@ def main() -> None:
 
     from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events
 
-    # Keep one connection for the whole run (as the test client does in the test suite), so that
-    # CaptureQueriesContext sees every query of a request.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
     call_command("migrate", verbosity=0)
     owner = User.objects.create_user("bench-owner", password="x-bench-password-1")
     moderator = User.objects.create_user("bench-moderator", password="x-bench-password-1", is_staff=True)

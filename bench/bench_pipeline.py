@@ -138,9 +138,9 @@ def main() -> None:
             ["floor: Celery no-op throughput", 32, "", "", noop_throughput, ""],
             ["floor: bare two-row POST throughput", top_level, "", "", floor_http_throughput, ""]]
     for clients, level in levels_out.items():
-        rows.append([f"send -> done", clients, level["latency"]["p50_ms"], level["latency"]["p99_ms"], level["throughput_per_s"],
+        rows.append(["send -> done", clients, level["latency"]["p50_ms"], level["latency"]["p99_ms"], level["throughput_per_s"],
                      level["latency"]["p50_ms"] / floor_p50])
-        rows.append([f"send -> first token", clients, level["first_token"]["p50_ms"], level["first_token"]["p99_ms"], "",
+        rows.append(["send -> first token", clients, level["first_token"]["p50_ms"], level["first_token"]["p99_ms"], "",
                      level["first_token"]["p50_ms"] / floor_p50])
     print_table("Pipeline overhead (fixed 8-token reply, no provider latency, one worker process)",
                 ["measure", "clients", "p50 ms", "p99 ms", "per s", "p50 / floor"], rows)

@@ -5,31 +5,18 @@ transcript from memory with no database.
     .venv/bin/python bench/bench_transcript.py
 """
 
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from scripts.redis_server import start_redis  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.env import count_queries, setup_django  # noqa: E402
 
-# The API's throttle counters live in Redis, so the views need one even here.
-REDIS = start_redis()
-os.environ["REDIS_URL"] = REDIS.url
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/transcript.sqlite3")
-os.environ.setdefault("THROTTLE_USER", "1000000/min")
-
-import django  # noqa: E402
-
-django.setup()
+REDIS = setup_django("transcript")
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from bench.measure import print_table, write_json  # noqa: E402
@@ -79,21 +66,9 @@ def build(owner, messages: int, branches: int):
     return conversation, created_branches[deepest], len(paths[deepest])
 
 
-def count_queries(client, url: str) -> int:
-    """Count the SQL statements one request runs (a wrapper survives the per-request reconnects)."""
-    executed = []
-
-    def counter(execute, sql, params, many, context):
-        executed.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
-        assert client.get(url).status_code == 200
-    return len(executed)
-
-
 def time_get(client, url: str) -> tuple[float, int]:
-    queries = count_queries(client, url)
+    status, queries = count_queries(client, url)
+    assert status == 200, (url, status)
     samples = []
     for _ in range(RUNS):
         started = time.perf_counter()

@@ -9,35 +9,17 @@ while bench/bench_pipeline.py runs.)
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.redis_server import start_redis  # noqa: E402
+from bench.env import setup_django  # noqa: E402
 
-REDIS = start_redis()
-os.environ.update(
-    REDIS_URL=REDIS.url,
-    DJANGO_SETTINGS_MODULE="bench.settings",
-    DEBUG="0",
-    DATABASE_URL=f"sqlite:///{tempfile.mkdtemp(prefix='bench-')}/profile.sqlite3",
-    LLM_EXTRA_PROVIDERS="fixed=bench.providers:FixedReplyProvider",
-    LLM_PROVIDER="fixed",
-    THROTTLE_MESSAGES="1000000/min",
-    THROTTLE_CONVERSATIONS="1000000/min",
-    THROTTLE_USER="1000000/min",
-    MAX_CONVERSATIONS_PER_HOUR="1000000",
-)
-
-import django  # noqa: E402
-
-django.setup()
+REDIS = setup_django("profile")
 
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402

@@ -13,6 +13,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.env import BENCH_ENV  # noqa: E402
 from scripts.redis_server import free_port, start_redis  # noqa: E402
 
 PYTHON = sys.executable
@@ -25,24 +26,11 @@ class Stack:
         self.port = free_port()
         self.env = dict(os.environ)
         self.env.update(
-            DJANGO_SETTINGS_MODULE="bench.settings",
             PYTHONPATH=str(ROOT),
             REDIS_URL=self.redis.url,
             DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{self.dir / 'bench.sqlite3'}"),
-            LLM_EXTRA_PROVIDERS="fixed=bench.providers:FixedReplyProvider",
-            LLM_PROVIDER="fixed",
-            LOCAL_TOKEN_DELAY_MS="0",
-            # The benchmarks measure the pipeline, not the rate limits.
-            THROTTLE_USER="1000000/min",
-            THROTTLE_ANON="1000000/min",
-            THROTTLE_MESSAGES="1000000/min",
-            THROTTLE_CONVERSATIONS="1000000/min",
-            THROTTLE_AUTH="1000000/min",
-            MAX_CONVERSATIONS_PER_HOUR="1000000",
-            LOG_LEVEL="WARNING",
-            # As deployed: DEBUG off (it would record every SQL statement).
-            DEBUG="0",
         )
+        self.env.update(BENCH_ENV)
         self.env.update(extra_env or {})
         self.processes: list[subprocess.Popen] = []
         self.worker_concurrency = worker_concurrency

@@ -161,6 +161,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A reply running when Redis goes away keeps generating and saves to the database; its ack is
+# lost, and the redelivery finds the reply complete. (Celery 6 flips this default.)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 # Periodic tasks that live outside an app's tasks.py (requeue of unclaimed replies, purge).
 CELERY_IMPORTS = ["conversations.maintenance"]
 # An unacknowledged task (its worker died) is delivered again after this many seconds. Replies

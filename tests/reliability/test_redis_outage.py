@@ -121,7 +121,7 @@ def read_events(response):
             yield event, json.loads(line.removeprefix("data: "))
 
 
-def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_from_the_database(own_stack, owner, tmp_path):
+def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_from_the_database(own_stack, owner):
     stack = own_stack(LOCAL_TOKEN_DELAY_MS="80")
     with stack.client(owner) as client:
         branch = client.post("/api/v1/conversations/", json={}).json()["active_branch"]
@@ -150,8 +150,6 @@ def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_
         if saved.status == Message.Status.FAILED:
             # The worker could not finish without its stream; the user sees why and retries.
             assert saved.error
-            # The worker that lost Redis mid-task does not recover by itself (see the xfail below).
-            stack.restart_worker(tmp_path)
             stack.wait_healthy()
             retried = client.post(f"/api/v1/messages/{reply_id}/retry/")
             assert retried.status_code == 201
@@ -161,15 +159,6 @@ def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_
         assert saved.status == Message.Status.COMPLETE and saved.content
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Celery/kombu 5.7 with the Redis transport: a worker that loses Redis while a task runs fails "
-        "to restart its consumer ('Error on stopping Hub: NoneType has no attribute hostname' from "
-        "kombu.transport.redis._connparams, as in celery/kombu#582) and takes no more work. Run "
-        "workers under a supervisor that restarts them when /healthz reports the worker down."
-    ),
-)
 def test_a_worker_that_lost_redis_under_a_running_task_takes_new_work_once_redis_is_back(own_stack, owner):
     stack = own_stack(LOCAL_TOKEN_DELAY_MS="80")
     with stack.client(owner) as client:

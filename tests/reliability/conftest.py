@@ -31,12 +31,6 @@ class OwnStack:
         looks like to the clients, which reconnect on their own."""
         self.redis = start_redis(port=self.redis.port)
 
-    def restart_worker(self, log_dir) -> None:
-        """What a supervisor does with a worker /healthz reports down: stop it, start another."""
-        self.processes[0].stop()
-        self.processes[0] = live.start_worker(log_dir, "own-worker-2", **self.env)
-        live.wait_for_worker(self.processes[0])
-
     def wait_healthy(self, timeout: float = 60) -> None:
         """Until the web process reaches Redis and a worker answers through it again."""
         try:

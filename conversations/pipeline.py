@@ -185,7 +185,7 @@ def generate(message_id: str, *, retries_left: int) -> str:
     else:
         stream.reset(message.attempt)
         stream.token(saved.content)
-    stream.done(status=saved.status, kind=saved.kind, ended=ended)
+    stream.done(status=saved.status, kind=saved.kind, ended=ended, content=saved.content)
     return "complete"
 
 

@@ -4,8 +4,11 @@ Every event is a stream entry {"event": name, "data": json}. A late joiner reads
 the beginning, so it misses nothing; the entry id doubles as the SSE event id for resuming.
 """
 
+import asyncio
+import hashlib
 import json
 import logging
+import weakref
 from functools import lru_cache
 
 import redis
@@ -28,12 +31,24 @@ def sync_client() -> redis.Redis:
     return _client(settings.REDIS_URL)
 
 
+# One asyncio client per event loop (a client belongs to the loop that created it), kept for the
+# loop's life: a new client per relay opened a new connection to Redis for every stream.
+_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis]" = weakref.WeakKeyDictionary()
+
+
 def async_client() -> redis.asyncio.Redis:
-    # A new client per relay: an asyncio client belongs to the event loop that created it. Reads
-    # block for up to a heartbeat interval, so the socket timeout must be longer than that.
-    return redis.asyncio.Redis.from_url(
-        settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10
-    )
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None:
+        # Reads block for up to a heartbeat interval, so the socket timeout must be longer than that.
+        client = _async_clients[loop] = redis.asyncio.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10
+        )
+    return client
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ReplyStream:
@@ -45,7 +60,7 @@ class ReplyStream:
         self._expiry_set = False
         self._broken = False
 
-    def _add(self, event: str, data: dict, *, final: bool = False) -> None:
+    def _add(self, event: str, data: dict, *, final: bool = False, extra: dict | None = None) -> None:
         """Append an event. The database is the record of a reply and the relay repairs readers
         from it, so losing Redis mid-reply costs the live view, never the reply: after the first
         failed write this stream stops writing tokens instead of failing the generation (it still
@@ -53,13 +68,13 @@ class ReplyStream:
         if self._broken and not final:
             return
         try:
-            self._write(event, data, final)
+            self._write(event, data, final, extra)
         except redis.RedisError as error:
             self._broken = True
             logger.warning("Reply stream %s lost (%s); the reply is still saved to the database.", self.key, error)
 
-    def _write(self, event: str, data: dict, final: bool) -> None:
-        fields = {"event": event, "data": json.dumps(data)}
+    def _write(self, event: str, data: dict, final: bool, extra: dict | None) -> None:
+        fields = {"event": event, "data": json.dumps(data), **(extra or {})}
         if self._expiry_set and not final:
             # One round trip per token: the expiry was set with the first event and is renewed at
             # the end, so a stream whose worker dies still expires.
@@ -78,11 +93,15 @@ class ReplyStream:
         """Tell readers to discard text from an earlier attempt that did not finish."""
         self._add("reset", {"attempt": attempt})
 
-    def done(self, *, status: str, kind: str | None, ended: bool, error: str = "") -> None:
+    def done(self, *, status: str, kind: str | None, ended: bool, error: str = "", content: str | None = None) -> None:
+        """The last event. With the saved `content`, the entry carries its digest (beside the
+        data readers see), so the relay can tell a reader got the whole reply without asking the
+        database."""
         data = {"status": status, "kind": kind, "ended": ended}
         if error:
             data["error"] = error
-        self._add("done", data, final=True)
+        extra = {"digest": text_digest(content)} if content is not None else None
+        self._add("done", data, final=True, extra=extra)
 
 
 def format_sse(event: str, data: str, event_id: str | None = None) -> str:

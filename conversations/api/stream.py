@@ -16,7 +16,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from rest_framework.authtoken.models import Token
 
 from conversations.models import Message
-from conversations.streams import async_client, format_sse, stream_key
+from conversations.streams import async_client, format_sse, stream_key, text_digest
 
 
 # The ids of Redis Stream entries, which the relay sends as SSE event ids.
@@ -27,14 +27,37 @@ def _error(code: str, detail: str, status: int) -> JsonResponse:
     return JsonResponse({"code": code, "detail": detail}, status=status)
 
 
-async def _authenticate(request):
+def _token_key(request) -> str | None:
     header = request.headers.get("Authorization", "")
-    if header.startswith("Token "):
-        key = header.removeprefix("Token ").strip()
-        token = await Token.objects.select_related("user").filter(key=key).afirst()
-        return token.user if token is not None and token.user.is_active else None
+    return header.removeprefix("Token ").strip() if header.startswith("Token ") else None
+
+
+def _owned_replies():
+    return Message.objects.select_related("branch").filter(
+        conversation__deleted_at__isnull=True, role=Message.Role.ASSISTANT
+    )
+
+
+async def _find_reply(request, message_id: uuid.UUID | None) -> tuple[bool, Message | None]:
+    """(authenticated, the user's reply or None). With a token, one query finds the reply through
+    its owner's token: every database call here waits its turn in the web process's one thread
+    for synchronous code, behind the other requests' views."""
+    key = _token_key(request)
+    if key is not None:
+        if message_id is not None:
+            message = await _owned_replies().filter(
+                pk=message_id, conversation__owner__auth_token__key=key, conversation__owner__is_active=True
+            ).afirst()
+            if message is not None:
+                return True, message
+        authenticated = await Token.objects.filter(key=key, user__is_active=True).aexists()
+        return authenticated, None
     user = await request.auser()
-    return user if user.is_authenticated else None
+    if not user.is_authenticated:
+        return False, None
+    if message_id is None:
+        return True, None
+    return True, await _owned_replies().filter(pk=message_id, conversation__owner=user).afirst()
 
 
 def _done_payload(message: Message) -> dict:
@@ -67,6 +90,13 @@ async def _resync(message_id, relayed: str, resumed: bool) -> AsyncIterator[str]
         yield format_sse("reset", json.dumps({"reason": "resync"}))
         if saved:
             yield format_sse("token", json.dumps({"text": saved}))
+
+
+def _intact(fields: dict, relayed: list[str], resumed: bool) -> bool:
+    """Whether a reader that read the stream from its start got exactly the saved reply, by the
+    digest the worker put beside `done`; when that cannot be told, the database decides."""
+    digest = fields.get(b"digest")
+    return not resumed and digest is not None and digest.decode() == text_digest("".join(relayed))
 
 
 async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
@@ -107,7 +137,7 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                     relayed.append(json.loads(data).get("text", ""))
                 elif event == "reset":
                     relayed.clear()
-                elif event == "done":
+                elif event == "done" and not _intact(fields, relayed, resumed):
                     async for chunk in _resync(message.id, "".join(relayed), resumed):
                         yield chunk
                 yield format_sse(event, data, last_id)
@@ -116,8 +146,6 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
     except (redis.ConnectionError, redis.TimeoutError):
         detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
         yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))
-    finally:
-        await client.aclose()
 
 
 async def reply_stream(request, pk: str):
@@ -125,16 +153,13 @@ async def reply_stream(request, pk: str):
         response = _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)
         response["Allow"] = "GET"  # Required on a 405 (RFC 9110).
         return response
-    user = await _authenticate(request)
-    if user is None:
-        return _error("not_authenticated", "Authentication credentials were not provided.", 401)
     try:
         message_id = uuid.UUID(pk)
     except ValueError:
-        return _error("not_found", "Not found.", 404)
-    message = await Message.objects.select_related("branch").filter(
-        pk=message_id, conversation__owner=user, conversation__deleted_at__isnull=True, role=Message.Role.ASSISTANT
-    ).afirst()
+        message_id = None
+    authenticated, message = await _find_reply(request, message_id)
+    if not authenticated:
+        return _error("not_authenticated", "Authentication credentials were not provided.", 401)
     if message is None:
         return _error("not_found", "Not found.", 404)
     last_id = request.headers.get("Last-Event-ID") or "0-0"

@@ -143,3 +143,18 @@ def test_the_limits_are_read_from_the_environment():
     )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, cwd=settings.BASE_DIR)
     assert out.stdout.split() == ["7/min", "3/hour", "5/min"]
+
+
+def test_requests_racing_for_the_last_places_in_a_window_never_exceed_the_limit(owner, throttling):
+    """The check and the count are one atomic step in Redis: 24 simultaneous requests against a
+    limit of 5 admit exactly 5."""
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from conversations.api.throttles import UserThrottle
+
+    throttling(user="5/min")
+    request = SimpleNamespace(user=owner)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = list(pool.map(lambda _: UserThrottle().allow_request(request, None), range(24)))
+    assert admitted.count(True) == 5

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun, worker_process_init
 
 from chatsite import broker
 
@@ -10,3 +11,26 @@ broker.install()
 app = Celery("chatsite")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def keep_database_connections(**kwargs) -> None:
+    """In a worker process (not the web, not tasks run eagerly in tests): keep the database
+    connection between tasks, closed and reopened when it is older than WORKER_DB_CONN_MAX_AGE or
+    fails its health check, the way Django treats requests with CONN_MAX_AGE."""
+    from django.conf import settings
+    from django.db import connections
+
+    if not settings.WORKER_DB_CONN_MAX_AGE:
+        return
+    for alias in connections:
+        connections.settings[alias]["CONN_MAX_AGE"] = settings.WORKER_DB_CONN_MAX_AGE
+        connections.settings[alias]["CONN_HEALTH_CHECKS"] = True
+    task_prerun.connect(_close_old_connections, weak=False)
+    task_postrun.connect(_close_old_connections, weak=False)
+
+
+def _close_old_connections(**kwargs) -> None:
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -84,6 +84,11 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 0, minimum=0),
     )
 }
+# Celery worker processes keep their database connection between tasks for this many seconds
+# (chatsite/celery.py): a reply is a handful of statements, fewer than a new connection costs on
+# PostgreSQL. The web processes follow DB_CONN_MAX_AGE: under ASGI each request runs its
+# synchronous code in a thread of its own, so a kept connection would outlive its thread.
+WORKER_DB_CONN_MAX_AGE = env_int("WORKER_DB_CONN_MAX_AGE", 600, minimum=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue
@@ -160,7 +165,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
+# Django runs each ASGI request's synchronous code in a thread of its own, and Celery keeps its
+# result backend per thread unless told it is thread-safe: every send built a new backend (and
+# Redis connection pool) just to hand back an AsyncResult nobody reads. The Redis backend's
+# client and pool are thread-safe; nothing here waits on results from several threads.
+CELERY_RESULT_BACKEND_THREAD_SAFE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection around every task unless this is set;
+# with it, chatsite/celery.py closes a worker's connection only once it is old or broken.
+CELERY_DB_REUSE_MAX = 1_000_000_000 if WORKER_DB_CONN_MAX_AGE else None
 # A reply running when Redis goes away keeps generating and saves to the database; its ack is
 # lost, and the redelivery finds the reply complete. (Celery 6 flips this default.)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False

@@ -86,8 +86,8 @@ DATABASES = {
 }
 # Celery worker processes keep their database connection between tasks for this many seconds
 # (chatsite/celery.py): a reply is a handful of statements, fewer than a new connection costs on
-# PostgreSQL. The web processes follow DB_CONN_MAX_AGE: under ASGI each request runs its
-# synchronous code in a thread of its own, so a kept connection would outlive its thread.
+# PostgreSQL. The web processes follow DB_CONN_MAX_AGE, per request thread (those threads are
+# reused, chatsite/asgi_handler.py).
 WORKER_DB_CONN_MAX_AGE = env_int("WORKER_DB_CONN_MAX_AGE", 600, minimum=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

@@ -1,7 +1,7 @@
 """Pipeline overhead and time to first token against the running stack, with the floor measured in
 the same run: a bare view writing two rows plus a bare Celery no-op round trip.
 
-    .venv/bin/python bench/bench_pipeline.py [--messages 40] [--clients 1,8,32]
+    .venv/bin/python bench/bench_pipeline.py [--messages 40] [--clients 1,8,32] [--web-processes 1]
 """
 
 import argparse
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import print_table, summarize, write_json  # noqa: E402
+from bench.measure import cpu_seconds, print_table, summarize, write_json  # noqa: E402
 from bench.stack import Stack  # noqa: E402
 
 
@@ -64,10 +64,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=40, help="messages per client")
     parser.add_argument("--clients", default="1,8,32")
+    parser.add_argument("--web-processes", type=int, default=1, help="uvicorn --workers")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
 
-    stack = Stack(worker_concurrency=1).start()
+    stack = Stack(worker_concurrency=1, web_processes=args.web_processes).start()
     os.environ.update({k: v for k, v in stack.env.items() if k in ("DJANGO_SETTINGS_MODULE", "REDIS_URL", "DATABASE_URL")})
     import django
 
@@ -120,13 +121,21 @@ def main() -> None:
                     out.append(send_and_wait(own, branch_id))
                 return out
 
+        processes = {"web": stack.processes[1].pid, "worker": stack.processes[0].pid, "redis": stack.redis.process.pid}
         levels_out = {}
         for clients in levels:
+            cpu_before = {name: cpu_seconds(pid) for name, pid in processes.items()}
+            client_before = time.process_time()
             samples, wall = run_concurrently(clients, args.messages, pipeline_work)
+            cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in processes.items()}
+            cpu["bench client"] = time.process_time() - client_before
             levels_out[clients] = {
                 "latency": summarize([total for _, total in samples]),
                 "first_token": summarize([first for first, _ in samples]),
                 "throughput_per_s": len(samples) / wall,
+                # Where the time goes: CPU per reply in each process, and each one's share of a core.
+                "cpu_ms_per_reply": {name: 1000 * used / len(samples) for name, used in cpu.items()},
+                "cpu_utilisation": {name: used / wall for name, used in cpu.items()},
             }
     finally:
         stack.stop()
@@ -142,14 +151,20 @@ def main() -> None:
                      level["latency"]["p50_ms"] / floor_p50])
         rows.append(["send -> first token", clients, level["first_token"]["p50_ms"], level["first_token"]["p99_ms"], "",
                      level["first_token"]["p50_ms"] / floor_p50])
-    print_table("Pipeline overhead (fixed 8-token reply, no provider latency, one worker process)",
+    print_table(f"Pipeline overhead (fixed 8-token reply, no provider latency, one worker process, {args.web_processes} web process(es))",
                 ["measure", "clients", "p50 ms", "p99 ms", "per s", "p50 / floor"], rows)
+    print_table(
+        "CPU per reply by process (ms), and its share of one core",
+        ["clients", *levels_out[min(levels_out)]["cpu_ms_per_reply"]],
+        [[clients, *(f"{level['cpu_ms_per_reply'][name]:.1f} ({100 * level['cpu_utilisation'][name]:.0f}%)" for name in level["cpu_ms_per_reply"])]
+         for clients, level in levels_out.items()],
+    )
     top = max(levels_out)
     ratio_throughput = levels_out[top]["throughput_per_s"] / noop_throughput
     print(f"\nfloor p50 (two-row POST + Celery round trip): {floor_p50:.2f} ms")
     print(f"throughput at {top} clients / bare no-op throughput: {ratio_throughput:.2f}")
     print(f"throughput at {top} clients / bare two-row POST throughput: {levels_out[top]['throughput_per_s'] / floor_http_throughput:.2f}")
-    path = write_json("pipeline", {
+    path = write_json("pipeline" if args.web_processes == 1 else f"pipeline-web{args.web_processes}", {
         "floor": {
             "http_two_rows": http, "celery_roundtrip": celery, "celery_noop_throughput_per_s": noop_throughput,
             "http_two_rows_throughput_per_s": floor_http_throughput, "p50_ms": floor_p50,
@@ -162,6 +177,7 @@ def main() -> None:
             f"throughput_{top}_clients_over_two_row_post": levels_out[top]["throughput_per_s"] / floor_http_throughput,
         },
         "messages_per_client": args.messages,
+        "web_processes": args.web_processes,
     })
     print(f"wrote {path}")
 

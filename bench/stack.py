@@ -20,7 +20,7 @@ PYTHON = sys.executable
 
 
 class Stack:
-    def __init__(self, *, worker_concurrency: int = 1, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, *, worker_concurrency: int = 1, web_processes: int = 1, extra_env: dict[str, str] | None = None) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="bench-"))
         self.redis = start_redis()
         self.port = free_port()
@@ -34,6 +34,7 @@ class Stack:
         self.env.update(extra_env or {})
         self.processes: list[subprocess.Popen] = []
         self.worker_concurrency = worker_concurrency
+        self.web_processes = web_processes
 
     def _run(self, *args: str) -> str:
         return subprocess.run(args, cwd=ROOT, env=self.env, check=True, capture_output=True, text=True).stdout
@@ -54,7 +55,7 @@ class Stack:
         ))
         self.processes.append(subprocess.Popen(
             [PYTHON, "-m", "uvicorn", "bench.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
-             "--log-level", "warning", "--no-access-log"],
+             "--log-level", "warning", "--no-access-log", "--workers", str(self.web_processes)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         ))
         self._wait_ready()

@@ -4,9 +4,9 @@ One thread hop per request, not two per middleware. Under ASGI Django runs the m
 asynchronously, and each of its middlewares runs its request and response hooks in the request's
 thread, one hop there and back per hook: about twenty hops per request, the largest part of the
 web process's time in a profile. Here every request goes through the same middlewares built
-synchronously, in one hop, as under WSGI. The views are mostly synchronous (DRF, the pages, the
-admin); the async SSE relay is called from that thread back on the event loop (Django adapts it),
-and its stream is then sent from the event loop as before, holding no thread.
+synchronously, in one hop, as under WSGI. The views are synchronous (DRF, the pages, the admin,
+and the SSE view, which returns an async stream); an async view would still work, called back on
+the event loop by Django. Async streams are sent from the event loop, holding no thread.
 
 Threads kept and reused. Django starts a new thread for every request's synchronous code and
 stops it after; starting one blocks the event loop until the thread runs, and its database

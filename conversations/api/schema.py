@@ -121,8 +121,8 @@ SSE_EVENT = {
 class ReplyStreamDoc(APIView):
     """Documentation only: the schema's entry for conversations.api.stream.reply_stream.
 
-    The stream is a plain async view (one web process holds many open streams), so drf-spectacular
-    cannot see it; `add_reply_stream` lists this class in its place. It is never routed.
+    The stream is a plain Django view returning an async stream (one web process holds many open
+    streams), so drf-spectacular cannot see it; `add_reply_stream` lists this class in its place. It is never routed.
     """
 
     permission_classes = [IsAuthenticated]

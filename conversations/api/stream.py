@@ -1,7 +1,7 @@
 """The server-sent-events relay: reads a reply's Redis Stream from the start and forwards it.
 
-An async view served by the ASGI server, so one web process holds many open streams. It reads
-Redis, not process memory, so any web process can serve any reply.
+The relay is an async generator served by the ASGI server, so one web process holds many open
+streams. It reads Redis, not process memory, so any web process can serve any reply.
 """
 
 import json
@@ -38,26 +38,23 @@ def _owned_replies():
     )
 
 
-async def _find_reply(request, message_id: uuid.UUID | None) -> tuple[bool, Message | None]:
-    """(authenticated, the user's reply or None). With a token, one query finds the reply through
-    its owner's token: every database call here waits its turn in the web process's one thread
-    for synchronous code, behind the other requests' views."""
+def _find_reply(request, message_id: uuid.UUID | None) -> tuple[bool, Message | None]:
+    """(authenticated, the user's reply or None). With a token, one query finds the reply
+    through its owner's token."""
     key = _token_key(request)
     if key is not None:
         if message_id is not None:
-            message = await _owned_replies().filter(
+            message = _owned_replies().filter(
                 pk=message_id, conversation__owner__auth_token__key=key, conversation__owner__is_active=True
-            ).afirst()
+            ).first()
             if message is not None:
                 return True, message
-        authenticated = await Token.objects.filter(key=key, user__is_active=True).aexists()
-        return authenticated, None
-    user = await request.auser()
-    if not user.is_authenticated:
+        return Token.objects.filter(key=key, user__is_active=True).exists(), None
+    if not request.user.is_authenticated:
         return False, None
     if message_id is None:
         return True, None
-    return True, await _owned_replies().filter(pk=message_id, conversation__owner=user).afirst()
+    return True, _owned_replies().filter(pk=message_id, conversation__owner=request.user).first()
 
 
 def _done_payload(message: Message) -> dict:
@@ -148,7 +145,10 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
         yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))
 
 
-async def reply_stream(request, pk: str):
+def reply_stream(request, pk: str):
+    """A synchronous view that returns an asynchronous stream: the lookups run in the request's
+    thread with the middlewares (chatsite/asgi_handler.py), with no hop back to the event loop and
+    out again, and the stream is then relayed from the event loop, holding no thread."""
     if request.method != "GET":
         response = _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)
         response["Allow"] = "GET"  # Required on a 405 (RFC 9110).
@@ -157,7 +157,7 @@ async def reply_stream(request, pk: str):
         message_id = uuid.UUID(pk)
     except ValueError:
         message_id = None
-    authenticated, message = await _find_reply(request, message_id)
+    authenticated, message = _find_reply(request, message_id)
     if not authenticated:
         return _error("not_authenticated", "Authentication credentials were not provided.", 401)
     if message is None:

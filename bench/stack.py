@@ -54,7 +54,7 @@ class Stack:
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         ))
         self.processes.append(subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "bench.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+            [PYTHON, "-m", "chatsite.serve", "bench.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
              "--log-level", "warning", "--no-access-log", "--workers", str(self.web_processes)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         ))

@@ -153,7 +153,7 @@ def main() -> int:
         )
         log(f"starting uvicorn on 127.0.0.1:{web_port}")
         processes["uvicorn"] = spawn(
-            [python, "-m", "uvicorn", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(web_port)],
+            [python, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(web_port)],
             env,
         )
         exit_code = supervise(processes, web_port)

@@ -91,7 +91,7 @@ def wait_for_worker(process: Process, timeout: float = 60) -> None:
 
 
 def start_web(log_dir: Path, port: int, **env: str) -> Process:
-    args = [PYTHON, "-m", "uvicorn", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    args = [PYTHON, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = Process(args, stack_env(**env), log_dir / "web.log").start()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

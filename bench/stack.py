@@ -58,7 +58,13 @@ class Stack:
              "--log-level", "warning", "--no-access-log", "--workers", str(self.web_processes)],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         ))
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            # A stack that did not come up must not leave its processes running into the next
+            # benchmark's measurements.
+            self.stop()
+            raise
         return self
 
     @property

@@ -126,6 +126,11 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                 # A comment line keeps proxies from closing an idle connection.
                 yield ": keep-alive\n\n"
                 continue
+            # Everything one read returned goes out as one chunk, since each chunk is a trip
+            # through Django's response loop, the ASGI server's framing and a socket write: a late
+            # joiner or a reconnect reading a long reply gets it in a few writes, not one per
+            # token. Nothing waits to be batched: a live reply's tokens still go out as they come.
+            batch: list[str] = []
             for entry_id, fields in entries[0][1]:
                 last_id = entry_id.decode()
                 event = fields[b"event"].decode()
@@ -135,11 +140,12 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                 elif event == "reset":
                     relayed.clear()
                 elif event == "done" and not _intact(fields, relayed, resumed):
-                    async for chunk in _resync(message.id, "".join(relayed), resumed):
-                        yield chunk
-                yield format_sse(event, data, last_id)
+                    batch.extend([chunk async for chunk in _resync(message.id, "".join(relayed), resumed)])
+                batch.append(format_sse(event, data, last_id))
                 if event == "done":
+                    yield "".join(batch)
                     return
+            yield "".join(batch)
     except (redis.ConnectionError, redis.TimeoutError):
         detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
         yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))

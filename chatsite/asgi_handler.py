@@ -30,9 +30,10 @@ MAX_IDLE_THREADS = 32
 
 class ChatASGIHandler(ASGIHandler):
     def __init__(self) -> None:
-        super().__init__()
-        self._sync = BaseHandler()
-        self._sync.load_middleware(is_async=False)
+        # BaseHandler's, not ASGIHandler's: that one would also build the async chain (a second
+        # instance of every middleware) that this handler never calls.
+        BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
         # Touched only from the event loop's thread, so a plain list is enough.
         self._idle: list[ThreadPoolExecutor] = []
 
@@ -47,7 +48,7 @@ class ChatASGIHandler(ASGIHandler):
             self._release(executor)
 
     async def get_response_async(self, request):
-        return await sync_to_async(self._sync.get_response, thread_sensitive=True)(request)
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
     def _release(self, executor: ThreadPoolExecutor) -> None:
         if len(self._idle) < MAX_IDLE_THREADS:

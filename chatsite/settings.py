@@ -49,7 +49,7 @@ MIDDLEWARE = [
     # 413/503 answers instead of a 500.
     "chatsite.middleware.ServiceErrorsMiddleware",
     # Serves the app's own static files (CSS, JS) from every web process; nothing comes from a CDN.
-    "chatsite.static_files.StaticFilesMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -5,40 +5,51 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
+def _when(value) -> str:
+    return value.isoformat() if value else ""
+
+
+def _username(user) -> str:
+    return user.username if user else ""
+
+
+# What both kinds of row have, in the order the CSVs give them: who and where, then (after each
+# kind's own columns) the model and policy behind it, then the review.
+_HEAD = [
+    ("id", lambda r: r.id),
+    ("created_at", lambda r: _when(r.created_at)),
+    ("user", lambda r: _username(r.user)),
+    ("conversation_title", lambda r: r.conversation_title),
+]
+_CONTEXT = [
+    ("redirect_attempts", lambda r: r.redirect_attempts),
+    ("provider", lambda r: r.provider),
+    ("model", lambda r: r.model),
+    ("policy_version", lambda r: r.policy_version),
+]
+_REVIEW = [
+    ("review_status", lambda r: r.review_status),
+    ("reviewer", lambda r: _username(r.reviewer)),
+    ("reviewed_at", lambda r: _when(r.reviewed_at)),
+    ("review_note", lambda r: r.review_note),
+]
+
 END_EVENT_COLUMNS = [
-    ("id", lambda e: e.id),
-    ("created_at", lambda e: e.created_at.isoformat()),
-    ("user", lambda e: e.user.username if e.user else ""),
-    ("conversation_title", lambda e: e.conversation_title),
+    *_HEAD,
     ("initiated_by", lambda e: e.initiated_by),
     ("reason", lambda e: e.reason),
-    ("redirect_attempts", lambda e: e.redirect_attempts),
-    ("provider", lambda e: e.provider),
-    ("model", lambda e: e.model),
-    ("policy_version", lambda e: e.policy_version),
-    ("review_status", lambda e: e.review_status),
-    ("reviewer", lambda e: e.reviewer.username if e.reviewer else ""),
-    ("reviewed_at", lambda e: e.reviewed_at.isoformat() if e.reviewed_at else ""),
-    ("review_note", lambda e: e.review_note),
+    *_CONTEXT,
+    *_REVIEW,
     ("feedback", lambda e: _feedback_rating(e)),
-    ("reopened_at", lambda e: e.reopened_at.isoformat() if e.reopened_at else ""),
+    ("reopened_at", lambda e: _when(e.reopened_at)),
 ]
 
 END_ATTEMPT_COLUMNS = [
-    ("id", lambda a: a.id),
-    ("created_at", lambda a: a.created_at.isoformat()),
-    ("user", lambda a: a.user.username if a.user else ""),
-    ("conversation_title", lambda a: a.conversation_title),
+    *_HEAD,
     ("requested_reason", lambda a: a.requested_reason),
     ("refusal", lambda a: a.refusal),
-    ("redirect_attempts", lambda a: a.redirect_attempts),
-    ("provider", lambda a: a.provider),
-    ("model", lambda a: a.model),
-    ("policy_version", lambda a: a.policy_version),
-    ("review_status", lambda a: a.review_status),
-    ("reviewer", lambda a: a.reviewer.username if a.reviewer else ""),
-    ("reviewed_at", lambda a: a.reviewed_at.isoformat() if a.reviewed_at else ""),
-    ("review_note", lambda a: a.review_note),
+    *_CONTEXT,
+    *_REVIEW,
 ]
 
 

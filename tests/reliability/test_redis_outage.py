@@ -121,12 +121,17 @@ def read_events(response):
             yield event, json.loads(line.removeprefix("data: "))
 
 
+def start_long_reply(client) -> tuple[str, str]:
+    """A new conversation and a message whose reply streams for a few seconds: (branch, reply)."""
+    branch = client.post("/api/v1/conversations/", json={}).json()["active_branch"]
+    sent = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Tell me a long story about a lighthouse keeper."})
+    return branch, sent.json()["assistant_message"]["id"]
+
+
 def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_from_the_database(own_stack, owner):
     stack = own_stack(LOCAL_TOKEN_DELAY_MS="80")
     with stack.client(owner) as client:
-        branch = client.post("/api/v1/conversations/", json={}).json()["active_branch"]
-        sent = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Tell me a long story about a lighthouse keeper."})
-        reply_id = sent.json()["assistant_message"]["id"]
+        _, reply_id = start_long_reply(client)
 
         seen = []
         with client.stream("GET", f"/api/v1/messages/{reply_id}/stream/", timeout=60) as response:
@@ -162,9 +167,7 @@ def test_losing_redis_mid_stream_sends_an_error_event_and_the_reply_can_be_read_
 def test_a_worker_that_lost_redis_under_a_running_task_takes_new_work_once_redis_is_back(own_stack, owner):
     stack = own_stack(LOCAL_TOKEN_DELAY_MS="80")
     with stack.client(owner) as client:
-        branch = client.post("/api/v1/conversations/", json={}).json()["active_branch"]
-        sent = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Tell me a long story about a lighthouse keeper."})
-        reply_id = sent.json()["assistant_message"]["id"]
+        branch, reply_id = start_long_reply(client)
         wait_until(lambda: Message.objects.get(pk=reply_id).status == Message.Status.STREAMING)
         time.sleep(0.5)
         stack.stop_redis()

@@ -197,7 +197,7 @@ HARM_TO_OTHERS_RULES: tuple[tuple[str, float], ...] = (
     (r"\bi (?:just )?(?:shot|stabbed|killed|kidnapped|poisoned|strangled|beat up|murdered)(?: \w+){0,3} (?:someone|somebody|a (?:man|woman|guy|person|kid|cop)|him|her|them|my \w+|people|up)\b", 0.75),
     (r"\b(?:should i|is it (?:ok|okay|all right|alright|fine|wrong|legal) (?:for me )?to|would it be (?:ok|okay|wrong) to|can i get away with)\b(?: \w+){0,3} " + VIOLENT + r"\b(?: \w+){0,3} " + HUMAN + r"\b", 0.75),
     (r"\bhow (?:can|do|could|should|would) i\b (?:\w+ ){0,2}" + VIOLENT + r" (?:\w+ ){0,2}(?:that|this|the|those|these) (?:\w+ )?(?:guy|man|woman|girl|boy|kid|bitch|nigger|bastard|asshole|mayor|cop|teacher|neighbou?r|bully|dude|chick|fag\w*|retard|idiot|person|boss|prick|cunt|people|bitches|family|couple|coworker|kids)\b", 0.8),
-    (r"\bhow (?:can|do|could|should|would) i\b (?:\w+ ){0,2}(?:kill|murder|stab|shoot|poison|strangle|beat|hurt|torture|kidnap|attack|punch|drown|choke) (?:him|her|them)\b", 0.8),
+    (r"\b(?:how (?:can|do|could|should|would)|can|could) i\b (?:\w+ ){0,2}(?:kill|murder|stab|shoot|poison|strangle|beat|hurt|torture|kidnap|attack|punch|drown|choke) (?:him|her|them)\b(?! feelings)", 0.8),
     (FIRST_PERSON + r" " + FILLER + WANT + r" (?:\w+ ){0,6}(?:kill|murder|shoot|stab|hurt|attack|poison|torture|bomb)\w* (?:\w+ ){0,2}(?:people|someone|somebody|a person|everyone|everybody|him|her|them)\b", 0.8),
     (r"\b(?:mass shooting|shoot up (?:a|the|my) (?:school|office|church|mall|class)|school shooting)\b", 0.6),
     (r"\baim to kill\b|\bkill as many\b|\bmake (?:them|him|her|it) (?:suffer|bleed)\b|\bwatch (?:him|her|them) (?:bleed|die|suffer)\b", 0.75),
@@ -214,7 +214,9 @@ HARM_TO_OTHERS_DAMPENERS: tuple[tuple[str, float], ...] = (
     # Threats aimed at the assistant itself are abuse, handled by the abuse rules.
     (r"\b(?:kill|hurt|stab|shoot|punch|kick|smash|chop) (?:you|u|ya|eliza|your)\b", 0.2),
     (r"\b(?:in|for) (?:my|a|the) (?:novel|story|book|film|movie|game|script|play|show|tv show)\b|\bcharacter\b|\bin (?:minecraft|fortnite|counter[- ]strike|chess|call of duty|gta|boxing|judo|karate|the game)\b", 0.2),
-    (r"\b(?:never|wouldn't|would not|don't|do not|won't|will not) (?:ever )?(?:want to )?(?:hurt|harm|kill|attack)\b", 0.3),
+    # "I would never hurt anyone" disowns violence; "as long as I don't kill him" sets a condition
+    # on it, and "I don't want to kill him, but I will hurt him" takes the disowning back.
+    (r"(?<!long as i )(?<!long as we )(?<!\bif i )(?<!unless i )\b(?:never|wouldn't|would not|don't|do not|won't|will not) (?:ever )?(?:want to )?(?:hurt|harm|kill|attack)\b(?![^.?!]*\bbut\b)", 0.3),
     (r"\b(?:kill|beat|crush|smash|destroy|slay|murder) (?:my|the|our) (?:competition|competitors|record|exam|test|presentation|interview|time|performance|game|workout|goals?|opponent in|rival team)\b|\bexplode with laughter\b|\bkill(?:ing)? (?:time|the lights)\b|\bcould kill for\b", 0.2),
     (VIOLENT + r" (?:a |an |the |my |some |all |those |these |this )?(?:\w+ )?(?:weeds?|mosquito(?:es)?|flies|ants|roaches|cockroaches|rats|mice|bugs|pests|process(?:es)?|program|app|lights|engine|bacteria|germs|microbes|virus|fish|chicken|pig|deer|competition|targets?|goals?|record)\b", 0.3),
     (r"\b(?:kill|hurt|harm|cut|starve|hang|drown|shoot) (?:my ?self|myself)\b", 0.4),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,13 +130,20 @@ def _probabilities(models: list[LogisticRegression], x: sparse.csr_matrix) -> np
     return np.column_stack([model.predict_proba(x)[:, 1] for model in models])
 
 
-def _fit(texts: Sequence[str], y: np.ndarray) -> tuple[Vectorizers, list[LogisticRegression]]:
-    vectorizers = Vectorizers()
+# Builds the feature extractor of one fit; cross-validation takes another to compare feature sets
+# (scripts/compare_embeddings.py) with the shipped recipe unchanged.
+Features = Callable[[], Vectorizers]
+
+
+def _fit(texts: Sequence[str], y: np.ndarray, features: Features = Vectorizers) -> tuple[Vectorizers, list[LogisticRegression]]:
+    vectorizers = features()
     x = vectorizers.fit_transform(texts)
     return vectorizers, _fit_label_models(x, y)
 
 
-def out_of_fold_probabilities(texts: Sequence[str], labels: Sequence[str], scored: np.ndarray, folds: int, seed: int) -> np.ndarray:
+def out_of_fold_probabilities(
+    texts: Sequence[str], labels: Sequence[str], scored: np.ndarray, folds: int, seed: int, features: Features = Vectorizers
+) -> np.ndarray:
     """Probabilities for the `scored` examples, each from a model that never saw it.
 
     Examples not in `scored` (the written ones) are in every training fold.
@@ -150,7 +157,7 @@ def out_of_fold_probabilities(texts: Sequence[str], labels: Sequence[str], score
     for train_part, test_part in splitter.split(scored_idx, strata):
         train_idx = np.concatenate([scored_idx[train_part], always])
         test_idx = scored_idx[test_part]
-        vectorizers, models = _fit([texts[i] for i in train_idx], y[train_idx])
+        vectorizers, models = _fit([texts[i] for i in train_idx], y[train_idx], features)
         result[test_idx] = _probabilities(models, vectorizers.transform([texts[i] for i in test_idx]))
     return result
 
@@ -301,7 +308,7 @@ def flags_from_probabilities(probabilities: np.ndarray, thresholds: Sequence[flo
     return flags
 
 
-def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED + 1) -> dict[str, Any]:
+def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED + 1, features: Features = Vectorizers) -> dict[str, Any]:
     """Nested cross-validation of the whole recipe; metrics on public examples only."""
     texts = [e.text for e in examples]
     labels = [e.label for e in examples]
@@ -319,10 +326,10 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED
         train_texts = [texts[i] for i in train_idx]
         train_labels = [labels[i] for i in train_idx]
         train_scored = scored[train_idx]
-        oof = out_of_fold_probabilities(train_texts, train_labels, train_scored, INNER_FOLDS, SEED)
+        oof = out_of_fold_probabilities(train_texts, train_labels, train_scored, INNER_FOLDS, SEED, features)
         thresholds = choose_thresholds(oof[train_scored], [l for l, s in zip(train_labels, train_scored) if s])
         fold_thresholds.append(thresholds)
-        vectorizers, models = _fit(train_texts, y[train_idx])
+        vectorizers, models = _fit(train_texts, y[train_idx], features)
         probabilities = _probabilities(models, vectorizers.transform([texts[i] for i in test_idx]))
         for i, row in zip(test_idx, flags_from_probabilities(probabilities, thresholds)):
             flags[int(i)] = row

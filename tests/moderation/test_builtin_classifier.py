@@ -63,6 +63,23 @@ def test_stated_intent_to_hurt_someone_in_the_users_life_is_flagged_harm_to_othe
     assert "harm_to_others" in flagged(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I beat him up as long as I don't kill him?",
+        "I don't want to kill him, but I will hurt him.",
+        "I'm going to hurt my roommate, as long as I don't kill him it's fine",
+    ],
+)
+def test_a_negation_that_sets_a_condition_or_is_taken_back_does_not_hide_intent(text: str) -> None:
+    assert "harm_to_others" in flagged(text)
+
+
+@pytest.mark.parametrize("text", ["I would never hurt anyone.", "I don't want to hurt my sister, I love her."])
+def test_disowning_violence_is_not_a_risk(text: str) -> None:
+    assert flagged(text) == ()
+
+
 def test_a_generic_violent_request_is_a_harmful_request_not_harm_to_others() -> None:
     labels = flagged("How do I make a pipe bomb?")
     assert "harmful_request" in labels

@@ -109,6 +109,7 @@ class Reply:
     done: dict | None = None
     events: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    created: dict | None = None  # the first event of a `"stream": true` send, edit or retry
 
     @property
     def text(self) -> str:
@@ -117,26 +118,33 @@ class Reply:
 
 def read_stream(client: httpx.Client, message_id: str, timeout: float = 60) -> Reply:
     """Read a reply's SSE stream to its `done` event."""
-    reply = Reply()
-    event = None
     with client.stream("GET", f"/api/v1/messages/{message_id}/stream/", timeout=timeout) as response:
         assert response.status_code == 200, response.read()
-        assert response.headers["content-type"].startswith("text/event-stream")
-        for line in response.iter_lines():
-            if line.startswith("event: "):
-                event = line.removeprefix("event: ")
-                reply.events.append(event)
-            elif line.startswith("data: "):
-                data = json.loads(line.removeprefix("data: "))
-                if event == "token":
-                    reply.tokens.append(data["text"])
-                elif event == "reset":
-                    reply.tokens.clear()
-                elif event == "error":
-                    reply.errors.append(data)
-                elif event == "done":
-                    reply.done = data
-                    return reply
+        return read_events(response)
+
+
+def read_events(response: httpx.Response) -> Reply:
+    """Read an open text/event-stream response to its `done` event."""
+    assert response.headers["content-type"].startswith("text/event-stream")
+    reply = Reply()
+    event = None
+    for line in response.iter_lines():
+        if line.startswith("event: "):
+            event = line.removeprefix("event: ")
+            reply.events.append(event)
+        elif line.startswith("data: "):
+            data = json.loads(line.removeprefix("data: "))
+            if event == "created":
+                reply.created = data
+            elif event == "token":
+                reply.tokens.append(data["text"])
+            elif event == "reset":
+                reply.tokens.clear()
+            elif event == "error":
+                reply.errors.append(data)
+            elif event == "done":
+                reply.done = data
+                return reply
     return reply
 
 

@@ -118,6 +118,40 @@ SSE_EVENT = {
 }
 
 
+# The `"stream": true` answer of a send, edit or retry: the JSON body as a first `created` event,
+# then the reply's own events.
+CREATED_SSE_EVENT = {
+    **SSE_EVENT,
+    "properties": {
+        **SSE_EVENT["properties"],
+        "event": {"type": "string", "enum": ["created", "token", "reset", "done", "error"]},
+        "data": {
+            "type": "string",
+            "description": "A JSON object: the JSON answer's body (created), then as from messages/{id}/stream/.",
+        },
+    },
+}
+
+
+def created_stream_response() -> OpenApiResponse:
+    return OpenApiResponse(
+        CREATED_SSE_EVENT,
+        description='With `"stream": true`: a `created` event carrying the JSON answer, then the reply\'s events as '
+        "messages/{id}/stream/ sends them, ending with `done`. To resume after a drop, read that stream with `Last-Event-ID`.",
+        examples=[
+            OpenApiExample(
+                "A short reply",
+                value=(
+                    'event: created\ndata: {"assistant_message": {"id": "..."}}\n\n'
+                    'id: 1767225600000-0\nevent: token\ndata: {"text": "Hello"}\n\n'
+                    'id: 1767225600001-0\nevent: done\ndata: {"status": "complete", "kind": "answer", "ended": false}\n\n'
+                ),
+                media_type="text/event-stream",
+            )
+        ],
+    )
+
+
 class ReplyStreamDoc(APIView):
     """Documentation only: the schema's entry for conversations.api.stream.reply_stream.
 

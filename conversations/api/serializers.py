@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from chatsite.serializer_fields import StrictCharField, StrictUUIDField
+from chatsite.serializer_fields import StrictBooleanField, StrictCharField, StrictUUIDField
 from conversations.models import Branch, Conversation, Message
 from conversations.providers.registry import model_choices, resolve_choice
 from moderation.models import EndReason, Initiator
@@ -95,7 +95,16 @@ class ConversationPatch(serializers.Serializer):
     active_branch = StrictUUIDField(required=False)
 
 
-class ContentIn(serializers.Serializer):
+class StreamIn(serializers.Serializer):
+    stream = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: answer with the reply's server-sent events in this response (`text/event-stream`, "
+        "starting with a `created` event that carries the JSON body), so no second request is needed.",
+    )
+
+
+class ContentIn(StreamIn):
     # Length and emptiness are checked by the service so pages and API say the same thing.
     content = StrictCharField(allow_blank=True, trim_whitespace=False)
 

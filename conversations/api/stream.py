@@ -10,10 +10,10 @@ import uuid
 from collections.abc import AsyncIterator
 
 import redis
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from rest_framework.authtoken.models import Token
+from rest_framework.utils.encoders import JSONEncoder
 
 from conversations.models import Message
 from conversations.streams import async_client, format_sse, stream_key, text_digest
@@ -171,7 +171,25 @@ def reply_stream(request, pk: str):
     last_id = request.headers.get("Last-Event-ID") or "0-0"
     if not STREAM_ID.fullmatch(last_id):
         return _error("invalid", "Last-Event-ID must be an event id from this stream, like 1712345678901-0.", 400)
-    response = StreamingHttpResponse(_relay(message, last_id), content_type="text/event-stream")
+    return _event_stream(_relay(message, last_id))
+
+
+def created_stream(body: dict, reply: Message, status: int) -> StreamingHttpResponse:
+    """The answer to a send, edit or retry asked with `"stream": true`: the JSON body it would
+    have had, as a first `created` event, then the reply relayed as messages/{id}/stream/ relays
+    it. The reply starts in the same request, without a second round trip through the server."""
+
+    async def events() -> AsyncIterator[str]:
+        yield format_sse("created", json.dumps(body, cls=JSONEncoder))
+        async for chunk in _relay(reply, "0-0"):
+            yield chunk
+
+    return _event_stream(events(), status)
+
+
+def _event_stream(events: AsyncIterator[str], status: int = 200) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(events, content_type="text/event-stream", status=status)
     response["Cache-Control"] = "no-cache"
+    # nginx would otherwise buffer the stream and deliver the reply all at once.
     response["X-Accel-Buffering"] = "no"
     return response

@@ -11,7 +11,8 @@ from rest_framework.views import APIView
 
 from conversations import selectors, services
 from conversations.api import serializers as s
-from conversations.api.schema import error_response
+from conversations.api.schema import created_stream_response, error_response
+from conversations.api.stream import created_stream
 from conversations.api.throttles import scoped
 from conversations.models import Branch, Conversation
 from moderation.models import Initiator, EndReason
@@ -29,6 +30,14 @@ def _parse(serializer_class, request):
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def reply_response(body: dict, reply, http_status: int, stream: bool):
+    """The answer to a request that started a reply: JSON, or with `"stream": true` the same JSON
+    as a first event followed by the reply's own events."""
+    if stream:
+        return created_stream(body, reply, http_status)
+    return Response(body, status=http_status)
 
 
 def branch_response(branch: Branch, http_status=status.HTTP_200_OK) -> Response:
@@ -141,10 +150,12 @@ class BranchDetail(APIView):
 @extend_schema_view(
     post=extend_schema(
         summary="Send a message",
-        description="Saves your message and a pending reply; stream the reply from messages/{id}/stream/.",
+        description='Saves your message and a pending reply; stream the reply from messages/{id}/stream/, or ask for '
+        '`"stream": true` to get it in this response.',
         request=s.ContentIn,
         responses={
-            202: s.SendOut,
+            (202, "application/json"): s.SendOut,
+            (202, "text/event-stream"): created_stream_response(),
             409: error_response(
                 "branch_ended", "reply_pending", description="The branch has ended, or its last reply is not finished."
             ),
@@ -160,10 +171,8 @@ class BranchMessages(APIView):
         branch = get_owned(selectors.branches_for(request.user), pk)
         data = _parse(s.ContentIn, request)
         user_message, reply = services.message_send(user=request.user, branch=branch, content=data["content"])
-        return Response(
-            {"user_message": s.MessageOut(user_message).data, "assistant_message": s.MessageOut(reply).data},
-            status=status.HTTP_202_ACCEPTED,
-        )
+        body = {"user_message": s.MessageOut(user_message).data, "assistant_message": s.MessageOut(reply).data}
+        return reply_response(body, reply, status.HTTP_202_ACCEPTED, data["stream"])
 
 
 @extend_schema_view(
@@ -200,7 +209,8 @@ class MessageDetail(APIView):
         description="Works on any earlier message, also of an ended branch; the new branch becomes active.",
         request=s.ContentIn,
         responses={
-            201: s.EditOut,
+            (201, "application/json"): s.EditOut,
+            (201, "text/event-stream"): created_stream_response(),
             503: error_response("service_unavailable", description="The task queue is down; nothing was saved."),
         },
     )
@@ -213,23 +223,22 @@ class MessageEdit(APIView):
         message = get_owned(selectors.messages_for(request.user).select_related("parent"), pk)
         data = _parse(s.ContentIn, request)
         branch, user_message, reply = services.message_edit(user=request.user, message=message, content=data["content"])
-        return Response(
-            {
-                "branch": s.BranchSummary(branch).data,
-                "user_message": s.MessageOut(user_message).data,
-                "assistant_message": s.MessageOut(reply).data,
-            },
-            status=status.HTTP_201_CREATED,
-        )
+        body = {
+            "branch": s.BranchSummary(branch).data,
+            "user_message": s.MessageOut(user_message).data,
+            "assistant_message": s.MessageOut(reply).data,
+        }
+        return reply_response(body, reply, status.HTTP_201_CREATED, data["stream"])
 
 
 @extend_schema_view(
     post=extend_schema(
         summary="Retry an assistant reply in a new branch",
         description="Works on any earlier reply, also of an ended branch; the new branch becomes active.",
-        request=None,
+        request=s.StreamIn,
         responses={
-            201: s.RetryOut,
+            (201, "application/json"): s.RetryOut,
+            (201, "text/event-stream"): created_stream_response(),
             409: error_response("reply_pending", description="The reply is not finished yet."),
             503: error_response("service_unavailable", description="The task queue is down; nothing was saved."),
         },
@@ -241,8 +250,7 @@ class MessageRetry(APIView):
 
     def post(self, request, pk):
         message = get_owned(selectors.messages_for(request.user).select_related("parent"), pk)
+        data = _parse(s.StreamIn, request)
         branch, reply = services.message_retry(user=request.user, message=message)
-        return Response(
-            {"branch": s.BranchSummary(branch).data, "assistant_message": s.MessageOut(reply).data},
-            status=status.HTTP_201_CREATED,
-        )
+        body = {"branch": s.BranchSummary(branch).data, "assistant_message": s.MessageOut(reply).data}
+        return reply_response(body, reply, status.HTTP_201_CREATED, data["stream"])

@@ -48,7 +48,16 @@ class ChatASGIHandler(ASGIHandler):
             self._release(executor)
 
     async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        return await sync_to_async(self._respond, thread_sensitive=True)(request)
+
+    def _respond(self, request):
+        response = self.get_response(request)
+        if response.streaming:
+            # A stream stays open as long as its reply takes, and a process serves thousands: the
+            # database connection the view used goes back now, not when the stream ends, or a few
+            # hundred readers would use up the database's connections.
+            release_connections()
+        return response
 
     def _release(self, executor: ThreadPoolExecutor) -> None:
         if len(self._idle) < MAX_IDLE_THREADS:
@@ -63,3 +72,9 @@ def get_asgi_application() -> ChatASGIHandler:
 
     django.setup(set_prefix=False)
     return ChatASGIHandler()
+
+
+def release_connections() -> None:
+    """Close this thread's database connections (with a pool: hand them back to it)."""
+    for connection in connections.all(initialized_only=True):
+        connection.close()

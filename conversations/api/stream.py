@@ -10,11 +10,13 @@ import uuid
 from collections.abc import AsyncIterator
 
 import redis
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
 from rest_framework.authtoken.models import Token
 from rest_framework.utils.encoders import JSONEncoder
 
+from chatsite.asgi_handler import release_connections
 from conversations.models import Message
 from conversations.streams import async_client, format_sse, stream_key, text_digest
 
@@ -71,15 +73,27 @@ async def _from_database(message: Message) -> AsyncIterator[str]:
     yield format_sse("done", json.dumps(payload))
 
 
-async def _load(message_id) -> Message | None:
-    return await Message.objects.select_related("branch").filter(pk=message_id).afirst()
+@sync_to_async
+def _load(message_id) -> Message | None:
+    try:
+        return Message.objects.select_related("branch").filter(pk=message_id).first()
+    finally:
+        release_connections()  # A stream holds no connection between its reads.
+
+
+@sync_to_async
+def _saved_content(message_id) -> str | None:
+    try:
+        return Message.objects.filter(pk=message_id).values_list("content", flat=True).first()
+    finally:
+        release_connections()
 
 
 async def _resync(message_id, relayed: str, resumed: bool) -> AsyncIterator[str]:
     """Before `done`: if the stream lost entries (Redis restarted mid-reply, so the worker went on
     writing into a new, empty stream), the text relayed is not the saved reply. Then tell the
     reader to drop it and send the saved text, so every reader ends with what the database has."""
-    saved = await Message.objects.filter(pk=message_id).values_list("content", flat=True).afirst()
+    saved = await _saved_content(message_id)
     if saved is None:
         return
     intact = saved.endswith(relayed) if resumed else saved == relayed

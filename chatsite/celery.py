@@ -23,9 +23,18 @@ def keep_database_connections(**kwargs) -> None:
 
     if not settings.WORKER_DB_CONN_MAX_AGE:
         return
+    if settings.DB_POOLED:
+        # The pool keeps the connections (and checks one before lending it); closing after a
+        # task hands it back.
+        _hand_back_after_tasks()
+        return
     for alias in connections:
         connections.settings[alias]["CONN_MAX_AGE"] = settings.WORKER_DB_CONN_MAX_AGE
         connections.settings[alias]["CONN_HEALTH_CHECKS"] = True
+    _hand_back_after_tasks()
+
+
+def _hand_back_after_tasks() -> None:
     task_prerun.connect(_close_old_connections, weak=False)
     task_postrun.connect(_close_old_connections, weak=False)
 

@@ -1,4 +1,6 @@
-"""An open reply stream holds no database connection. Streams stay open for as long as a reply
+"""Database connections: an open reply stream holds none, and requests borrow pooled ones.
+
+An open reply stream holds no database connection. Streams stay open for as long as a reply
 takes (minutes with a slow model) and one web process serves thousands of them; if each kept the
 connection its request opened, a few hundred readers would exhaust PostgreSQL's max_connections
 and every other request would fail."""
@@ -57,3 +59,27 @@ def test_open_reply_streams_hold_no_database_connection(live_client, owner):
         during = server_connections_other_than_this_one()
         assert next(line for line in lines if line == "event: token")
     assert during - before <= 2, f"{during - before} more database connections with {STREAMS + 1} streams open"
+
+
+def sessions_opened() -> int:
+    """How many connections the server has accepted to this database so far (PostgreSQL 14+)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT sessions FROM pg_stat_database WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def test_requests_and_replies_borrow_pooled_connections_instead_of_opening_their_own(live_client):
+    if connection.vendor != "postgresql":
+        pytest.skip("pools PostgreSQL connections only")
+    branch = live_client.post("/api/v1/conversations/", json={}).json()["active_branch"]
+    live_client.get(f"/api/v1/branches/{branch}/").raise_for_status()
+    before = sessions_opened()
+    for n in range(10):
+        sent = live_client.post(f"/api/v1/branches/{branch}/messages/", json={"content": f"Hello {n}", "stream": True})
+        assert sent.status_code == 202 and "event: done" in sent.text
+        live_client.get(f"/api/v1/branches/{branch}/").raise_for_status()
+    opened = sessions_opened() - before
+    # 20 requests and 10 replies; without a pool each request opened a connection of its own.
+    assert opened <= 4, f"{opened} new connections for 20 requests and 10 replies"

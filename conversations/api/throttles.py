@@ -8,8 +8,9 @@ and key prefix), so every web process shares them.
 
 DRF's throttles keep each window as a pickled list that they read and write back: two round trips
 per throttle, a list that grows with the rate, and two concurrent requests can both read the
-count below the limit. Here each check is one Lua script over a sorted set of request times,
-atomic in Redis, with DRF's semantics (a sliding window; only admitted requests count).
+count below the limit. Here a request's limits are checked by one Lua script over sorted sets of
+request times, atomic in Redis, with DRF's semantics (a sliding window; only admitted requests
+count), in one round trip for all the limits that apply.
 
 A limit counts requests and nothing else: no conversation state, and in particular no end, changes
 what a user may do next. An exceeded limit is a 429 with `Retry-After` and the code `throttled`.
@@ -21,49 +22,65 @@ from functools import lru_cache
 
 from django.core.cache import cache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
-# KEYS[1]: the window; ARGV: now, duration (s), limit, a unique member for this request.
-# Returns {1} when admitted (and recorded), {0, oldest admitted time} when refused.
-SLIDING_WINDOW = """
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then
-    return {0, redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]}
+# KEYS: one window per limit that applies; ARGV: now, a unique member for this request, then a
+# duration (s) and a limit per window. Admitted only when every window has room, and then counted
+# in every window: a request one limit refuses uses up none of the others.
+# Returns {1} when admitted, {0, the refusing window's 1-based index, its oldest time} otherwise.
+SLIDING_WINDOWS = """
+local now = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+    local duration, limit = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
+    if redis.call('ZCARD', key) >= limit then
+        return {0, i, redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]}
+    end
 end
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
-redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
+for i, key in ipairs(KEYS) do
+    redis.call('ZADD', key, ARGV[1], ARGV[2])
+    redis.call('EXPIRE', key, math.ceil(tonumber(ARGV[1 + 2 * i])))
+end
 return {1}
 """
 
+
 @lru_cache(maxsize=4)
 def _registered(client):
-    return client.register_script(SLIDING_WINDOW)
+    return client.register_script(SLIDING_WINDOWS)
 
 
-def _sliding_window():
-    return _registered(cache.redis())
+def _admit(windows: list["RedisWindow"], timer) -> "RedisWindow | None":
+    """Check and count one request in every window, in one atomic round trip. Returns the window
+    that refused it, or None when it is admitted."""
+    now = timer()
+    args: list = [repr(now), f"{now!r}:{secrets.token_hex(4)}"]
+    for window in windows:
+        window.now = now
+        args += [math.ceil(window.duration), window.num_requests]
+    result = _registered(cache.redis())(keys=[cache.make_key(window.key) for window in windows], args=args)
+    if result[0]:
+        return None
+    refused = windows[int(result[1]) - 1]
+    refused.oldest = float(result[2])
+    return refused
 
 
 class RedisWindow(SimpleRateThrottle):
     """SimpleRateThrottle's check in one atomic round trip. Listed after DRF's throttle in a
-    subclass's bases, so that one still sets its rate and key (ScopedRateThrottle reads the
-    view's scope first) and then calls this."""
+    subclass's bases, so that one still sets its rate and key."""
+
+    def applies(self, request, view) -> bool:
+        """Set this request's key and rate; False when this limit does not apply to it."""
+        if self.rate is None:
+            return False
+        self.key = self.get_cache_key(request, view)
+        return self.key is not None
 
     def allow_request(self, request, view):
-        if self.rate is None:
-            return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
-            return True
-        self.now = self.timer()
-        member = f"{self.now!r}:{secrets.token_hex(4)}"
-        result = _sliding_window()(keys=[cache.make_key(self.key)], args=[repr(self.now), math.ceil(self.duration), self.num_requests, member])
-        if result[0]:
-            return True
-        self.oldest = float(result[1])
-        return False
+        return not self.applies(request, view) or _admit([self], self.timer) is None
 
     def wait(self):
         return max(0.0, self.duration - (self.now - self.oldest))
@@ -81,12 +98,38 @@ class WriteScopedRateThrottle(ScopedRateThrottle, RedisWindow):
     """A scoped limit that counts writes only, so reading never uses up the budget for writing
     (GET and POST /conversations/ are one view)."""
 
-    def allow_request(self, request, view):
+    def applies(self, request, view) -> bool:
         if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)
+            return False
+        # ScopedRateThrottle reads the view's scope and its rate per request.
+        self.scope = getattr(view, self.scope_attr, None)
+        if not self.scope:
+            return False
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().applies(request, view)
+
+    allow_request = RedisWindow.allow_request
+
+
+class ScopedWindows(BaseThrottle):
+    """The default limits (anon, user) and the view's scoped one, checked and counted together in
+    one round trip: a write costs one Redis call, not two, and a write the scope refuses does not
+    use up the user's general budget."""
+
+    def __init__(self) -> None:
+        self.windows = [throttle() for throttle in (*api_settings.DEFAULT_THROTTLE_CLASSES, WriteScopedRateThrottle)]
+        self.refused: RedisWindow | None = None
+
+    def allow_request(self, request, view):
+        applying = [window for window in self.windows if window.applies(request, view)]
+        self.refused = _admit(applying, self.windows[0].timer) if applying else None
+        return self.refused is None
+
+    def wait(self):
+        return self.refused.wait() if self.refused else None
 
 
 def scoped() -> list:
-    """The default throttles (anon, user) plus the view's scoped one."""
-    return [*api_settings.DEFAULT_THROTTLE_CLASSES, WriteScopedRateThrottle]
+    """The throttles of a view with a scope: the default limits plus the view's own, as one check."""
+    return [ScopedWindows]

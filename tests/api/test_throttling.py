@@ -68,6 +68,17 @@ def test_sending_more_messages_than_the_limit_is_429_throttled_with_retry_after(
     assert Conversation.objects.get(active_branch=branches[2]).messages.count() == 0
 
 
+def test_sends_the_message_limit_refuses_do_not_use_up_the_general_limit(api, owner, throttling):
+    throttling(user="4/min", messages="1/min")
+    branch = new_branch(api)  # 1 of 4
+    assert send(api, branch).status_code == 202  # 2 of 4
+    assert_throttled(send(api, branch))
+    assert_throttled(send(api, branch))
+    assert api.get("/api/v1/conversations/").status_code == 200, "two refused sends counted against the user limit"
+    assert api.get("/api/v1/conversations/").status_code == 200
+    assert_throttled(api.get("/api/v1/conversations/"))
+
+
 def test_editing_and_retrying_count_as_sending_because_each_starts_a_reply(api, owner, throttling):
     throttling(messages="2/min")
     branch = new_branch(api)

@@ -103,6 +103,23 @@ def start_web(log_dir: Path, port: int, **env: str) -> Process:
     raise RuntimeError(f"the ASGI server did not start; see {process.log}")
 
 
+# Abusive turns the offline assistant redirects three times and then ends on (the fifth is spare).
+ABUSE = [
+    "you are a worthless piece of shit",
+    "shut up you stupid fucking bot",
+    "you're a useless idiot and i hate you",
+    "fuck you, you pathetic moron",
+    "you dumb bitch, nobody likes you",
+]
+
+
+def new_branch(client: httpx.Client) -> str:
+    """A new conversation through the API; its open, empty branch."""
+    response = client.post("/api/v1/conversations/", json={})
+    assert response.status_code == 201, response.text
+    return response.json()["active_branch"]
+
+
 @dataclass
 class Reply:
     tokens: list[str] = field(default_factory=list)

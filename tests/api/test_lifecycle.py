@@ -4,24 +4,9 @@ import pytest
 
 from conversations.models import Message
 from moderation.models import EndAttempt, EndEvent
-from tests.live import read_stream
+from tests.live import ABUSE, new_branch, read_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ABUSE = [
-    "you are a worthless piece of shit",
-    "shut up you stupid fucking bot",
-    "you're a useless idiot and i hate you",
-    "fuck you, you pathetic moron",
-    "you dumb bitch, nobody likes you",
-]
-
-
-def new_branch(client) -> str:
-    response = client.post("/api/v1/conversations/", json={})
-    assert response.status_code == 201, response.text
-    return response.json()["active_branch"]
-
 
 def send(client, branch_id: str, text: str):
     """Send a message, read the reply's stream to the end, return (202 body, streamed reply)."""

@@ -5,23 +5,9 @@ import httpx
 import pytest
 
 from conversations.models import Message
-from tests.live import Reply, read_events, read_stream
+from tests.live import ABUSE, Reply, new_branch, read_events, read_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-ABUSE = [
-    "you are a worthless piece of shit",
-    "shut up you stupid fucking bot",
-    "you're a useless idiot and i hate you",
-    "fuck you, you pathetic moron",
-]
-
-
-def new_branch(client) -> str:
-    response = client.post("/api/v1/conversations/", json={})
-    assert response.status_code == 201, response.text
-    return response.json()["active_branch"]
-
 
 def streamed(client: httpx.Client, path: str, body: dict, expected_status: int) -> Reply:
     with client.stream("POST", path, json={**body, "stream": True}) as response:
@@ -51,7 +37,7 @@ def test_a_streamed_send_answers_with_the_json_body_then_the_whole_reply(live_cl
 
 def test_streamed_sends_end_an_abusive_branch_and_a_further_send_is_a_plain_409(live_client):
     branch = new_branch(live_client)
-    kinds = [send_streamed(live_client, branch, text).done for text in ABUSE]
+    kinds = [send_streamed(live_client, branch, text).done for text in ABUSE[:4]]
     assert [done["kind"] for done in kinds] == ["redirect", "redirect", "redirect", "end"]
     assert kinds[-1]["ended"] is True
 

@@ -13,7 +13,7 @@ from conversations.streams import stream_key
 from conversations.tasks import generate_reply
 from moderation.models import EndEvent
 from tests import live
-from tests.live import wait_until
+from tests.live import ABUSE, wait_until
 from tests.conftest import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,16 +78,13 @@ def test_a_reply_whose_worker_is_killed_mid_stream_completes_exactly_once(owner,
                 process.stop()
 
 
-ABUSE = ["you are a worthless piece of shit", "shut up you stupid fucking bot", "you're a useless idiot and i hate you"]
-
-
 def test_a_task_delivered_three_times_gives_one_reply_and_one_end(live_stack, owner):
     conversation = services.conversation_create(user=owner)
     branch = conversation.active_branch
-    for text in ABUSE:
+    for text in ABUSE[:3]:
         _, reply = services.message_send(user=owner, branch=branch, content=text)
         wait_until(lambda: Message.objects.get(pk=reply.pk).is_terminal)
-    _, reply = services.message_send(user=owner, branch=branch, content="fuck you, you pathetic moron")
+    _, reply = services.message_send(user=owner, branch=branch, content=ABUSE[3])
     generate_reply.delay(str(reply.pk))
     generate_reply.delay(str(reply.pk))
 

@@ -104,28 +104,27 @@ def main() -> None:
                 client.post(f"/bench/floor/?branch={branch}")
                 noop.delay().get(timeout=30)
 
-            # The floor back to back, as earlier runs measured it...
-            alone_http, alone_celery = [], []
-            for _ in range(args.messages * 2):
+            def floor_post(own) -> float:
                 started = time.perf_counter()
-                client.post(f"/bench/floor/?branch={branch}").raise_for_status()
-                alone_http.append(time.perf_counter() - started)
-            for _ in range(args.messages * 2):
+                own.post(f"/bench/floor/?branch={branch}").raise_for_status()
+                return time.perf_counter() - started
+
+            def noop_round_trip() -> float:
                 started = time.perf_counter()
                 noop.delay().get(timeout=30)
-                alone_celery.append(time.perf_counter() - started)
+                return time.perf_counter() - started
+
+            # The floor back to back, as earlier runs measured it...
+            alone_http = [floor_post(client) for _ in range(args.messages * 2)]
+            alone_celery = [noop_round_trip() for _ in range(args.messages * 2)]
             # ...and taking turns with every mode at one client, so that a machine that speeds up
             # or slows down part way (these are shared) moves floor and pipeline alike.
             floor_http, floor_celery = [], []
             serial: dict[str, list[tuple[float, float]]] = {mode: [] for mode in MODES}
             branches = {}
             for i in range(args.messages * 2):
-                started = time.perf_counter()
-                client.post(f"/bench/floor/?branch={branch}").raise_for_status()
-                floor_http.append(time.perf_counter() - started)
-                started = time.perf_counter()
-                noop.delay().get(timeout=30)
-                floor_celery.append(time.perf_counter() - started)
+                floor_http.append(floor_post(client))
+                floor_celery.append(noop_round_trip())
                 for mode, send in MODES.items():
                     if i % 10 == 0:
                         branches[mode] = new_branch(client)
@@ -138,12 +137,7 @@ def main() -> None:
 
         def floor_work(n: int) -> list[float]:
             with stack.client() as own:
-                out = []
-                for _ in range(n):
-                    started = time.perf_counter()
-                    own.post(f"/bench/floor/?branch={branch}").raise_for_status()
-                    out.append(time.perf_counter() - started)
-                return out
+                return [floor_post(own) for _ in range(n)]
 
         top_level = max(levels)
         floor_samples, floor_wall = run_concurrently(top_level, args.messages, floor_work)

@@ -5,6 +5,7 @@ import csv
 from django.http import HttpResponse
 from django.utils import timezone
 
+
 def _when(value) -> str:
     return value.isoformat() if value else ""
 

@@ -74,19 +74,21 @@ async def _from_database(message: Message) -> AsyncIterator[str]:
 
 
 @sync_to_async
-def _load(message_id) -> Message | None:
+def _read(query):
+    """Run one database read for a stream, then give the connection back: a stream holds none
+    between its reads."""
     try:
-        return Message.objects.select_related("branch").filter(pk=message_id).first()
-    finally:
-        release_connections()  # A stream holds no connection between its reads.
-
-
-@sync_to_async
-def _saved_content(message_id) -> str | None:
-    try:
-        return Message.objects.filter(pk=message_id).values_list("content", flat=True).first()
+        return query()
     finally:
         release_connections()
+
+
+async def _load(message_id) -> Message | None:
+    return await _read(lambda: Message.objects.select_related("branch").filter(pk=message_id).first())
+
+
+async def _saved_content(message_id) -> str | None:
+    return await _read(lambda: Message.objects.filter(pk=message_id).values_list("content", flat=True).first())
 
 
 async def _resync(message_id, relayed: str, resumed: bool) -> AsyncIterator[str]:

@@ -2,7 +2,8 @@
 
 Every page works without JavaScript (a form POST, then a redirect; a pending reply shows on
 reload). With JavaScript, static/chat/chat.js submits the same forms in the background, swaps in
-the page the server renders, and streams pending replies from the server-sent-events endpoint.
+the page the server renders, and streams pending replies from the server-sent-events endpoint. A
+send, edit or retry that asks for `text/event-stream` gets the page and its reply in one response.
 """
 
 import uuid
@@ -14,12 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chatsite.errors import DomainError
 from conversations import selectors, services
+from conversations.api.stream import created_stream
 from conversations.forms import EndForm, FeedbackForm, MessageForm, RenameForm, SendForm, SwitchForm
 from conversations.models import Branch, Conversation, Message
 from moderation import services as moderation
@@ -168,6 +171,18 @@ def _to_chat(conversation: Conversation, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _replying(request: HttpRequest, conversation: Conversation, reply: Message) -> HttpResponse:
+    """The answer to a send, edit or retry that started a reply: a redirect to the chat; or, when
+    chat.js asks for an event stream, the chat page as a first `page` event followed by the
+    reply's own events, which saves the browser the redirect and a second request for the stream."""
+    if "text/event-stream" not in request.headers.get("Accept", ""):
+        return _to_chat(conversation, "composer")
+    conversation.refresh_from_db()
+    html = render_to_string("conversations/chat.html", chat_context(request, conversation), request=request)
+    url = reverse("chat:detail", args=[conversation.pk])
+    return created_stream({"url": url, "html": html, "reply": str(reply.id)}, reply, 200, event="page")
+
+
 def _invalid(form) -> DomainError:
     detail = next((error for errors in form.errors.values() for error in errors), "The form is not valid.")
     return DomainError("invalid", detail, 400)
@@ -238,11 +253,11 @@ def message_send(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         if not form.is_valid():
             raise _invalid(form)
         branch = get_object_or_404(Branch, conversation=conversation, pk=form.cleaned_data["branch"])
-        services.message_send(user=request.user, branch=branch, content=form.cleaned_data["content"])
+        _, reply = services.message_send(user=request.user, branch=branch, content=form.cleaned_data["content"])
     except DomainError as error:
         composer = SendForm(initial={"branch": request.POST.get("branch"), "content": request.POST.get("content", "")})
         return _refused(request, conversation, error, composer=composer)
-    return _to_chat(conversation, "composer")
+    return _replying(request, conversation, reply)
 
 
 def _owned_message(conversation: Conversation, message_pk: uuid.UUID) -> Message:
@@ -258,10 +273,10 @@ def message_edit(request: HttpRequest, pk: uuid.UUID, message_pk: uuid.UUID) -> 
     try:
         if not form.is_valid():
             raise _invalid(form)
-        services.message_edit(user=request.user, message=message, content=form.cleaned_data["content"])
+        _, _, reply = services.message_edit(user=request.user, message=message, content=form.cleaned_data["content"])
     except DomainError as error:
         return _refused(request, conversation, error, editing=message.id)
-    return _to_chat(conversation, "composer")
+    return _replying(request, conversation, reply)
 
 
 @login_required
@@ -270,10 +285,10 @@ def message_retry(request: HttpRequest, pk: uuid.UUID, message_pk: uuid.UUID) ->
     conversation = _owned_conversation(request, pk)
     message = _owned_message(conversation, message_pk)
     try:
-        services.message_retry(user=request.user, message=message)
+        _, reply = services.message_retry(user=request.user, message=message)
     except DomainError as error:
         return _refused(request, conversation, error)
-    return _to_chat(conversation, "composer")
+    return _replying(request, conversation, reply)
 
 
 @login_required

@@ -126,7 +126,8 @@ class Reply:
     done: dict | None = None
     events: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
-    created: dict | None = None  # the first event of a `"stream": true` send, edit or retry
+    # The first event of a streamed send, edit or retry: `created` from the API, `page` from the pages.
+    created: dict | None = None
 
     @property
     def text(self) -> str:
@@ -151,7 +152,7 @@ def read_events(response: httpx.Response) -> Reply:
             reply.events.append(event)
         elif line.startswith("data: "):
             data = json.loads(line.removeprefix("data: "))
-            if event == "created":
+            if event in ("created", "page"):
                 reply.created = data
             elif event == "token":
                 reply.tokens.append(data["text"])

@@ -190,13 +190,14 @@ def reply_stream(request, pk: str):
     return _event_stream(_relay(message, last_id))
 
 
-def created_stream(body: dict, reply: Message, status: int) -> StreamingHttpResponse:
+def created_stream(body: dict, reply: Message, status: int, event: str = "created") -> StreamingHttpResponse:
     """The answer to a send, edit or retry asked with `"stream": true`: the JSON body it would
     have had, as a first `created` event, then the reply relayed as messages/{id}/stream/ relays
-    it. The reply starts in the same request, without a second round trip through the server."""
+    it. The reply starts in the same request, without a second round trip through the server.
+    (The chat pages' streamed send uses it too, with the rendered page as a first `page` event.)"""
 
     async def events() -> AsyncIterator[str]:
-        yield format_sse("created", json.dumps(body, cls=JSONEncoder))
+        yield format_sse(event, json.dumps(body, cls=JSONEncoder))
         async for chunk in _relay(reply, "0-0"):
             yield chunk
 

@@ -2,13 +2,17 @@
 // POST and redirect, and a pending reply appears on reload. With it:
 //  - forms marked data-enhance are submitted in the background and the page the server renders
 //    in answer is swapped in (so the server stays the only place that decides what a page shows);
-//  - a pending reply streams in from the server-sent-events endpoint, with a typing indicator,
-//    and reconnects after a network drop, resuming where it stopped;
+//  - a send, edit or retry asks for an event stream: the server answers with the page, then the
+//    new reply's events in the same response (one request, where a redirect, the page and the
+//    stream would be three); if that response breaks off, the reply is read from its stream;
+//  - any other pending reply streams in from the server-sent-events endpoint, with a typing
+//    indicator, and reconnects after a network drop, resuming where it stopped;
 //  - Enter sends, Shift+Enter starts a new line.
 (function () {
   "use strict";
 
   const streams = new Map(); // message id -> ReplyStream
+  let adopting = null; // the reply whose events come in the response being read (see follow())
   const RECONNECT_DELAYS = [1000, 2000, 4000, 8000, 15000];
 
   function announce(text) {
@@ -21,14 +25,35 @@
 
   // One reply's live stream. It survives page swaps: attach() moves it onto the new element.
   class ReplyStream {
-    constructor(element) {
+    constructor(element, live = true) {
       this.url = element.dataset.streamUrl;
       this.text = "";
       this.finished = false;
       this.failures = 0;
       this.source = null;
       this.attach(element);
-      this.open();
+      if (live) this.open();
+    }
+
+    // One event of the reply, from its EventSource or from the response of the send.
+    handle(name, data) {
+      if (this.finished) return;
+      if (name === "token") {
+        this.text += JSON.parse(data).text;
+        this.render();
+      } else if (name === "reset") {
+        this.text = "";
+        this.render();
+      } else if (name === "done") {
+        this.finish();
+        const done = JSON.parse(data);
+        if (done.status === "complete") {
+          announce("The assistant replied: " + this.text);
+        } else {
+          announce("The reply failed. " + (done.error || "You can retry it."));
+        }
+        refresh();
+      }
     }
 
     attach(element) {
@@ -46,20 +71,8 @@
       const source = new EventSource(this.url);
       this.source = source;
       source.addEventListener("open", () => { this.failures = 0; this.status(""); });
-      source.addEventListener("token", (event) => {
-        this.text += JSON.parse(event.data).text;
-        this.render();
-      });
-      source.addEventListener("reset", () => { this.text = ""; this.render(); });
-      source.addEventListener("done", (event) => {
-        this.finish();
-        const done = JSON.parse(event.data);
-        if (done.status === "complete") {
-          announce("The assistant replied: " + this.text);
-        } else {
-          announce("The reply failed. " + (done.error || "You can retry it."));
-        }
-        refresh();
+      ["token", "reset", "done"].forEach((name) => {
+        source.addEventListener(name, (event) => this.handle(name, event.data));
       });
       source.addEventListener("error", (event) => {
         if (this.finished) return;
@@ -109,7 +122,7 @@
       seen.add(id);
       const existing = streams.get(id);
       if (existing && !existing.finished) existing.attach(element);
-      else streams.set(id, new ReplyStream(element));
+      else streams.set(id, new ReplyStream(element, id !== adopting));
     });
     streams.forEach(function (stream, id) {
       if (!seen.has(id)) { stream.finish(); streams.delete(id); }
@@ -166,11 +179,70 @@
     alert.textContent = "Could not reach the server. Check your connection and try again.";
   }
 
+  // The server-sent events of a fetch() response, as {name, data}. Comment lines (keep-alives)
+  // and ids are skipped: a reply read this way that breaks off is read again from its start.
+  async function* readEvents(response) {
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let name = "message";
+          const data = [];
+          block.split("\n").forEach(function (line) {
+            if (line.startsWith("event:")) name = line.slice(6).trim();
+            else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+          });
+          if (data.length) yield { name: name, data: data.join("\n") };
+        }
+      }
+    } finally {
+      reader.cancel().catch(function () {});
+    }
+  }
+
+  // The answer to a streamed send: the page to show, then the new reply's events. The reply is
+  // adopted from the page without an EventSource of its own; if the response ends before `done`
+  // (a dropped connection, or the server's own `error` event), the reply is read from its stream.
+  async function follow(response) {
+    let stream = null;
+    let failed = false;
+    try {
+      for await (const event of readEvents(response)) {
+        if (event.name === "page") {
+          const page = JSON.parse(event.data);
+          adopting = page.reply;
+          try { swap(page.html, page.url, true); } finally { adopting = null; }
+          stream = streams.get(page.reply);
+          if (!stream || stream.finished) return;
+        } else if (stream) {
+          if (stream.finished) return; // the user moved on to another page
+          if (event.name === "error") { failed = true; break; }
+          stream.handle(event.name, event.data);
+          if (stream.finished) return;
+        }
+      }
+    } catch (error) {
+      // The connection dropped; what was saved is read again below.
+    }
+    if (!stream) refresh();
+    else if (failed) stream.reconnectLater();
+    else if (!stream.finished) stream.open();
+  }
+
   async function submit(form, submitter) {
     const method = (form.getAttribute("method") || "get").toUpperCase();
     const action = new URL(form.getAttribute("action") || location.href, location.href);
     const data = new FormData(form, submitter);
     const options = { method: method, credentials: "same-origin", headers: { Accept: "text/html" } };
+    const streamed = form.hasAttribute("data-stream") && window.TextDecoderStream;
+    if (streamed) options.headers.Accept = "text/event-stream, text/html;q=0.9";
     if (method === "GET") {
       action.search = new URLSearchParams(data).toString();
     } else {
@@ -181,6 +253,10 @@
     form.setAttribute("aria-busy", "true");
     try {
       const response = await fetch(action, options);
+      if (streamed && (response.headers.get("Content-Type") || "").startsWith("text/event-stream")) {
+        await follow(response);
+        return;
+      }
       const html = await response.text();
       // A redirect (the normal answer to a POST) or a GET moves to a new address; an error
       // answer re-renders the page at the form's address, which must not enter the history.

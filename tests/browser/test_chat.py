@@ -76,6 +76,54 @@ def test_a_sent_message_streams_its_reply_in_live(tab):
     expect(page.get_by_role("complementary", name="Conversations")).to_contain_text("What is a good name for a goldfish?")
 
 
+def requests_made(page) -> list[tuple[str, str]]:
+    """The (method, URL) of every request the page makes from now on."""
+    made = []
+    page.on("request", lambda request: made.append((request.method, request.url)))
+    return made
+
+
+def test_a_send_brings_its_reply_in_its_own_response_without_a_second_request(tab):
+    page = tab.page
+    tab.goto("/")
+    expect(composer(page)).to_be_visible()
+    made = requests_made(page)
+
+    send(page, "What is a good name for a goldfish?")
+
+    assert [url for method, url in made if method == "POST"] == [page.url.split("#")[0] + "send/"]
+    assert not [url for _, url in made if "/stream/" in url], "the reply came in the send's own response"
+    reply = Message.objects.get(role="assistant")
+    expect(page.locator("#announcer")).to_have_text(f"The assistant replied: {reply.content}")
+    expect(composer(page)).to_be_focused()
+    assert tab.page_errors == []
+
+
+def test_a_send_whose_response_breaks_off_reads_the_rest_of_the_reply_from_its_stream(tab):
+    page = tab.page
+    tab.goto("/")
+    expect(composer(page)).to_be_visible()
+
+    def cut_after_the_page(route):
+        # The server's real answer, cut off after its first event (the page): as if the
+        # connection dropped before the reply's events came.
+        response = route.fetch()
+        body = response.body()
+        route.fulfill(response=response, body=body[: body.index(b"\n\n") + 2])
+
+    page.route("**/send/", cut_after_the_page)
+    made = requests_made(page)
+
+    send(page, "What is a good name for a goldfish?")
+
+    assert [url for _, url in made if "/stream/" in url], "the reply was read from its stream"
+    reply = Message.objects.get(role="assistant")
+    # Read from its start, and shown once: what was announced is exactly the saved reply.
+    expect(page.locator("#announcer")).to_have_text(f"The assistant replied: {reply.content}")
+    expect(assistant_messages(page).last).to_contain_text("offline assistant")
+    assert tab.page_errors == []
+
+
 def test_abuse_until_the_end_shows_the_notice_instead_of_the_composer_and_takes_feedback_once(tab):
     page = tab.page
     tab.goto("/")

@@ -4,7 +4,8 @@ the same run: a bare view writing two rows plus a bare Celery no-op round trip.
     .venv/bin/python bench/bench_pipeline.py [--messages 40] [--clients 1,8,32] [--web-processes 1]
 
 Each level runs twice: sending then reading the reply's stream (two requests), and sending with
-`"stream": true` (the reply in the send's own response).
+`"stream": true` (the reply in the send's own response). At one client the chat page's two ways to
+send take turns with them too (bench/pages.py).
 """
 
 import argparse
@@ -18,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.measure import cpu_seconds, print_table, summarize, write_json  # noqa: E402
+from bench.pages import PageSession  # noqa: E402
 from bench.stack import Stack  # noqa: E402
 
 
@@ -60,6 +62,12 @@ def read_to_done(stream, started: float) -> tuple[float, float]:
 
 # How a client reads the reply: a send then a GET of its stream, or the send's own streamed answer.
 MODES = {"send + GET stream": send_and_wait, "streamed send": send_streamed}
+# The chat page's sends, measured at one client only: what chat.js does now, and the form POST,
+# redirect, page and stream it did before.
+PAGE_MODES = {
+    "page: POST, redirect, page, GET stream": PageSession.send_redirect_and_stream,
+    "page: streamed send": PageSession.send_streamed,
+}
 
 
 def run_concurrently(clients: int, per_client: int, work) -> tuple[list, float]:
@@ -95,12 +103,17 @@ def main() -> None:
     django.setup()
     from bench.tasks import noop
 
+    pages = None
     try:
+        pages = PageSession(stack.base_url, "bench", "bench-password-123")
         with stack.client() as client:
             branch = new_branch(client)
             for _ in range(5):  # warm up every path once
                 send_and_wait(client, new_branch(client))
                 send_streamed(client, new_branch(client))
+                for send in PAGE_MODES.values():
+                    pages.new_conversation(client)
+                    send(pages, read_to_done)
                 client.post(f"/bench/floor/?branch={branch}")
                 noop.delay().get(timeout=30)
 
@@ -120,7 +133,7 @@ def main() -> None:
             # ...and taking turns with every mode at one client, so that a machine that speeds up
             # or slows down part way (these are shared) moves floor and pipeline alike.
             floor_http, floor_celery = [], []
-            serial: dict[str, list[tuple[float, float]]] = {mode: [] for mode in MODES}
+            serial: dict[str, list[tuple[float, float]]] = {mode: [] for mode in [*MODES, *PAGE_MODES]}
             branches = {}
             for i in range(args.messages * 2):
                 floor_http.append(floor_post(client))
@@ -129,6 +142,12 @@ def main() -> None:
                     if i % 10 == 0:
                         branches[mode] = new_branch(client)
                     serial[mode].append(send(client, branches[mode]))
+                # Both page modes send into one conversation of up to 20 messages, so both render
+                # the same page.
+                if i % 5 == 0:
+                    pages.new_conversation(client)
+                for mode, send in PAGE_MODES.items():
+                    serial[mode].append(send(pages, read_to_done))
         count = 32 * args.messages
         started = time.perf_counter()
         for result in [noop.delay() for _ in range(count)]:
@@ -174,6 +193,8 @@ def main() -> None:
                     "cpu_utilisation": {name: used / wall for name, used in cpu.items()},
                 }
     finally:
+        if pages is not None:
+            pages.close()
         stack.stop()
 
     http, celery = summarize(floor_http), summarize(floor_celery)
@@ -213,13 +234,15 @@ def main() -> None:
     print("p50 at 1 client / back-to-back floor: " + ", ".join(
         f"{mode} {serial_out[mode]['latency']['p50_ms'] / alone_p50:.2f} (first token {serial_out[mode]['first_token']['p50_ms'] / alone_p50:.2f})"
         for mode in MODES))
-    for mode, levels_out in modes_out.items():
+    for mode in serial_out:
         ratios[mode] = {
             "latency_p50_1_client_over_floor": serial_out[mode]["latency"]["p50_ms"] / floor_p50,
             "first_token_p50_1_client_over_floor": serial_out[mode]["first_token"]["p50_ms"] / floor_p50,
-            f"throughput_{top}_clients_over_noop": levels_out[top]["throughput_per_s"] / noop_throughput,
-            f"throughput_{top}_clients_over_two_row_post": levels_out[top]["throughput_per_s"] / floor_http_throughput,
         }
+        if mode in modes_out:
+            level = modes_out[mode][top]
+            ratios[mode][f"throughput_{top}_clients_over_noop"] = level["throughput_per_s"] / noop_throughput
+            ratios[mode][f"throughput_{top}_clients_over_two_row_post"] = level["throughput_per_s"] / floor_http_throughput
         print(f"{mode}: " + ", ".join(f"{name} {value:.2f}" for name, value in ratios[mode].items()))
     path = write_json("pipeline" if args.web_processes == 1 else f"pipeline-web{args.web_processes}", {
         "floor": {

@@ -37,6 +37,10 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# A chat page renders every message on its path at each load (and again when a reply finishes),
+# while a message's text never changes once written: the texts of the last few pages shown are
+# kept, per process, by their content.
+@lru_cache(maxsize=512)
 def render_markdown(text: str) -> SafeString:
     html = _renderer().render(text or "")
     cleaned = nh3.clean(

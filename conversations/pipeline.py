@@ -141,6 +141,13 @@ def generate(message_id: str, *, retries_left: int) -> str:
     if state == "done":
         return "done"
     stream = ReplyStream(message.id)
+    try:
+        return _generate(message, stream, retries_left)
+    finally:
+        stream.close()
+
+
+def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     if message.attempt > 1:
         stream.reset(message.attempt)
 

@@ -236,10 +236,17 @@ def _add_turn(*, branch: Branch, parent: Message | None, content: str) -> tuple[
 
 
 @transaction.atomic
-def message_send(*, user, branch: Branch, content: str) -> tuple[Message, Message]:
+def message_send(*, user, branch_id, content: str) -> tuple[Message, Message]:
+    """A user message and its pending reply at the tip of one of the user's branches. The branch
+    is looked up and locked in one query: anything not the user's, deleted or not there is a 404."""
     content = _clean_content(content)
-    branch = Branch.objects.select_for_update().select_related("conversation").get(pk=branch.pk)
-    if branch.conversation.deleted:
+    branch = (
+        Branch.objects.select_for_update()
+        .select_related("conversation")
+        .filter(pk=branch_id, conversation__owner=user, conversation__deleted_at__isnull=True)
+        .first()
+    )
+    if branch is None:
         raise DomainError("not_found", "Not found.", 404)
     if branch.ended:
         raise errors.branch_ended()

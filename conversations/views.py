@@ -253,7 +253,7 @@ def message_send(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         if not form.is_valid():
             raise _invalid(form)
         branch = get_object_or_404(Branch, conversation=conversation, pk=form.cleaned_data["branch"])
-        _, reply = services.message_send(user=request.user, branch=branch, content=form.cleaned_data["content"])
+        _, reply = services.message_send(user=request.user, branch_id=branch.pk, content=form.cleaned_data["content"])
     except DomainError as error:
         composer = SendForm(initial={"branch": request.POST.get("branch"), "content": request.POST.get("content", "")})
         return _refused(request, conversation, error, composer=composer)

@@ -35,7 +35,7 @@ def test_ended_false_lists_only_open_conversations(api, chats):
 
 def test_a_conversation_continued_in_a_new_branch_after_an_end_counts_as_open(api, owner):
     conversation = services.conversation_create(user=owner, title="Second chance")
-    user_message, reply = services.message_send(user=owner, branch=conversation.active_branch, content="hi")
+    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="hi")
     finish_reply(reply.id)
     services.branch_end(branch=conversation.active_branch, initiated_by=Initiator.USER, reason=EndReason.USER_REQUEST)
     assert titles(api.get(URL, {"ended": "true"})) == ["Second chance"]

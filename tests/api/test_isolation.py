@@ -36,7 +36,7 @@ NOT_FOUND = {"code": "not_found", "detail": "Not found."}
 def owned(owner) -> dict:
     """The owner's objects: an open branch with one finished turn, and an ended branch's end event."""
     conversation = services.conversation_create(user=owner, title="Private")
-    user_message, reply = services.message_send(user=owner, branch=conversation.active_branch, content="my secret")
+    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="my secret")
     _, claimed = services.reply_claim(message_id=reply.id)
     services.reply_complete(message=claimed, result=ProviderResult(text="A private answer."))
     ended = services.conversation_create(user=owner, title="Ended")

@@ -49,7 +49,7 @@ def converse(user, conversation: Conversation, texts: list[str]) -> None:
     """Send messages through the services; the live worker answers each before the next."""
     for text in texts:
         branch = Branch.objects.get(pk=Conversation.objects.get(pk=conversation.pk).active_branch_id)
-        _, reply = services.message_send(user=user, branch=branch, content=text)
+        _, reply = services.message_send(user=user, branch_id=branch.pk, content=text)
         wait_until(lambda: Message.objects.get(pk=reply.pk).is_terminal, message="the reply")
 
 

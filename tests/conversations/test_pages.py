@@ -31,7 +31,7 @@ def conversation(owner) -> Conversation:
 def turn(user, conversation: Conversation, text: str, reply: str = "Here is an answer from the offline assistant.", **complete):
     """Send a message through the service and finish its reply in process."""
     conversation.refresh_from_db()
-    user_message, pending = services.message_send(user=user, branch=conversation.active_branch, content=text)
+    user_message, pending = services.message_send(user=user, branch_id=conversation.active_branch_id, content=text)
     finish_reply(pending.id, reply)
     pending.refresh_from_db()
     return user_message, pending
@@ -126,7 +126,7 @@ def test_an_empty_message_is_refused_with_the_services_words(page, conversation)
 
 
 def test_sending_while_a_reply_is_pending_shows_the_human_message_and_keeps_the_draft(page, owner, conversation):
-    services.message_send(user=owner, branch=conversation.active_branch, content="First")
+    services.message_send(user=owner, branch_id=conversation.active_branch_id, content="First")
     response = page.post(reverse("chat:send", args=[conversation.pk]), {"content": "Second", "branch": conversation.active_branch_id})
     html = response.content.decode()
     assert response.status_code == 409
@@ -169,7 +169,7 @@ def test_reply_kinds_are_labelled_and_support_resources_stand_out(page, owner, c
 
 
 def test_a_failed_reply_shows_its_error_and_a_retry_button(page, owner, conversation):
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content="Hi")
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="Hi")
     state, claimed = services.reply_claim(message_id=reply.id)
     services.reply_fail(message=claimed, error="The model service is overloaded (HTTP 529).")
     html = page.get(detail(conversation)).content.decode()

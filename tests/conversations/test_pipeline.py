@@ -20,7 +20,7 @@ def events(message_id) -> list[tuple[str, dict]]:
 
 def send(owner, text="hello", provider=None):
     conversation = services.conversation_create(user=owner, provider=provider)
-    return services.message_send(user=owner, branch=conversation.active_branch, content=text)
+    return services.message_send(user=owner, branch_id=conversation.active_branch_id, content=text)
 
 
 def test_a_reply_is_generated_streamed_and_saved(owner):

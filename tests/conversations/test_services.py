@@ -32,15 +32,15 @@ def test_a_new_conversation_has_one_open_empty_branch_that_is_active(conversatio
 
 
 def test_the_first_message_names_the_conversation(owner, conversation):
-    services.message_send(user=owner, branch=conversation.active_branch, content="  Plan a  trip to Lisbon  ")
+    services.message_send(user=owner, branch_id=conversation.active_branch_id, content="  Plan a  trip to Lisbon  ")
     conversation.refresh_from_db()
     assert conversation.title == "Plan a trip to Lisbon"
 
 
 def test_sending_while_a_reply_is_pending_is_refused(owner, conversation):
-    services.message_send(user=owner, branch=conversation.active_branch, content="one")
+    services.message_send(user=owner, branch_id=conversation.active_branch_id, content="one")
     with pytest.raises(DomainError) as refused:
-        services.message_send(user=owner, branch=conversation.active_branch, content="two")
+        services.message_send(user=owner, branch_id=conversation.active_branch_id, content="two")
     assert refused.value.code == "reply_pending"
     assert Message.objects.count() == 2
 
@@ -48,16 +48,29 @@ def test_sending_while_a_reply_is_pending_is_refused(owner, conversation):
 def test_sending_to_an_ended_branch_is_refused(owner, conversation):
     services.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
     with pytest.raises(DomainError) as refused:
-        services.message_send(user=owner, branch=conversation.active_branch, content="hello")
+        services.message_send(user=owner, branch_id=conversation.active_branch_id, content="hello")
     assert refused.value.code == "branch_ended"
     assert refused.value.status == 409
 
 
+@pytest.mark.parametrize("whose", ["another user's", "a deleted conversation's"])
+def test_sending_to_a_branch_that_is_not_the_users_own_is_not_found_and_saves_nothing(owner, other_user, conversation, whose):
+    if whose == "a deleted conversation's":
+        services.conversation_delete(conversation=conversation)
+        sender = owner
+    else:
+        sender = other_user
+    with pytest.raises(DomainError) as refused:
+        services.message_send(user=sender, branch_id=conversation.active_branch_id, content="hello")
+    assert (refused.value.code, refused.value.status) == ("not_found", 404)
+    assert not Message.objects.exists()
+
+
 def test_editing_a_message_forks_a_new_active_branch_and_leaves_the_old_one_alone(owner, conversation):
     old = conversation.active_branch
-    first, reply = services.message_send(user=owner, branch=old, content="first")
+    first, reply = services.message_send(user=owner, branch_id=old.pk, content="first")
     finish(reply)
-    second, reply2 = services.message_send(user=owner, branch=old, content="second")
+    second, reply2 = services.message_send(user=owner, branch_id=old.pk, content="second")
     finish(reply2)
 
     branch, edited, new_reply = services.message_edit(user=owner, message=second, content="second, edited")
@@ -72,14 +85,14 @@ def test_editing_a_message_forks_a_new_active_branch_and_leaves_the_old_one_alon
 
 
 def test_editing_the_first_message_forks_at_the_root(owner, conversation):
-    first, reply = services.message_send(user=owner, branch=conversation.active_branch, content="first")
+    first, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="first")
     finish(reply)
     branch, edited, _ = services.message_edit(user=owner, message=first, content="first again")
     assert edited.parent is None and branch.forked_at is None
 
 
 def test_retrying_a_reply_forks_a_sibling_reply_on_a_new_branch(owner, conversation):
-    question, reply = services.message_send(user=owner, branch=conversation.active_branch, content="question")
+    question, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="question")
     finish(reply)
     branch, again = services.message_retry(user=owner, message=reply)
     assert again.parent == question and again.status == Message.Status.PENDING
@@ -89,7 +102,7 @@ def test_retrying_a_reply_forks_a_sibling_reply_on_a_new_branch(owner, conversat
 
 
 def test_an_ended_branch_can_still_be_edited_and_retried(owner, conversation):
-    question, reply = services.message_send(user=owner, branch=conversation.active_branch, content="question")
+    question, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="question")
     finish(reply)
     services.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
     edited_branch, _, _ = services.message_edit(user=owner, message=question, content="other question")
@@ -98,7 +111,7 @@ def test_an_ended_branch_can_still_be_edited_and_retried(owner, conversation):
 
 
 def test_an_end_keeps_a_snapshot_that_outlives_the_conversation(owner, conversation):
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content="remember me")
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="remember me")
     finish(reply)
     event = services.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
     services.conversation_delete(conversation=conversation)
@@ -116,7 +129,7 @@ def test_staff_can_reopen_an_ended_branch_and_it_takes_messages_again(owner, sta
     event.refresh_from_db()
     assert not branch.ended and branch.reopened_at is not None
     assert event.reopened_by == staff_user and event.reopened_at is not None
-    services.message_send(user=owner, branch=branch, content="back again")
+    services.message_send(user=owner, branch_id=branch.pk, content="back again")
 
 
 def test_reopening_an_open_branch_is_refused(staff_user, conversation):
@@ -136,9 +149,9 @@ def test_the_active_branch_must_belong_to_the_conversation(owner, conversation):
 
 
 def test_replies_no_worker_is_working_on_are_swept_to_failed_and_can_be_retried(owner, conversation):
-    _, stuck = services.message_send(user=owner, branch=conversation.active_branch, content="hello")
+    _, stuck = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="hello")
     other = services.conversation_create(user=owner)
-    _, fresh = services.message_send(user=owner, branch=other.active_branch, content="hello")
+    _, fresh = services.message_send(user=owner, branch_id=other.active_branch_id, content="hello")
     long_ago = timezone.now() - timedelta(hours=1)
     Message.objects.filter(pk=stuck.pk).update(updated_at=long_ago)
 
@@ -153,7 +166,7 @@ def test_replies_no_worker_is_working_on_are_swept_to_failed_and_can_be_retried(
 
 
 def test_a_streaming_reply_with_a_live_lease_is_not_swept(owner, conversation):
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content="hello")
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="hello")
     services.reply_claim(message_id=reply.pk)
     Message.objects.filter(pk=reply.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     assert services.replies_sweep_stuck(older_than_seconds=600) == []

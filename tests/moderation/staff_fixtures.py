@@ -55,7 +55,7 @@ def assessed(flagged: list[str], **scores: float) -> dict:
 def end_event(owner):
     """A branch with one exchange, ended by its user."""
     conversation = chat.conversation_create(user=owner, title="A rough chat")
-    _, reply = chat.message_send(user=owner, branch=conversation.active_branch, content="You are useless, goodbye")
+    _, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="You are useless, goodbye")
     finish_reply(reply.id, "I'm sorry you feel that way.")
     return chat.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
 

@@ -113,7 +113,7 @@ def test_search_finds_an_end_by_the_text_of_a_message(staff_client, owner, end_e
 
 def test_search_finds_message_text_with_accents(staff_client, owner):
     conversation = chat.conversation_create(user=owner, title="Accents")
-    _, reply = chat.message_send(user=owner, branch=conversation.active_branch, content="Tu es un idiot fiéffé")
+    _, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="Tu es un idiot fiéffé")
     finish_reply(reply.id)
     chat.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
     assert titles_in(staff_client.get(reverse(CHANGELIST), {"q": "fiéffé"})) == ["Accents"]
@@ -124,7 +124,7 @@ def test_search_finds_message_text_with_accents(staff_client, owner):
 
 def test_the_end_event_page_renders_the_transcript_as_a_conversation(staff_client, owner):
     conversation = chat.conversation_create(user=owner, title="Labelled")
-    user_message, reply = chat.message_send(user=owner, branch=conversation.active_branch, content="You idiot machine")
+    user_message, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="You idiot machine")
     Message.objects.filter(pk=user_message.pk).update(moderation=assessed(["abuse"], abuse=0.93))
     finish_reply(reply.id, "Let's keep it civil, please.")
     event = chat.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
@@ -251,7 +251,7 @@ def test_the_reopen_button_takes_posts_only(staff_client, end_event):
 
 def test_a_reopened_branch_takes_messages_again_and_the_page_shows_what_followed(staff_client, owner, end_event):
     staff_client.post(reverse("admin:moderation_endevent_reopen", args=[end_event.pk]))
-    chat.message_send(user=owner, branch=end_event.branch, content="Sorry about earlier")
+    chat.message_send(user=owner, branch_id=end_event.branch.pk, content="Sorry about earlier")
     page = staff_client.get(reverse("admin:moderation_endevent_change", args=[end_event.pk])).content.decode()
     assert "Said on this branch after the snapshot" in page and "Sorry about earlier" in page
 

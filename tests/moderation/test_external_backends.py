@@ -169,7 +169,7 @@ def test_an_outage_is_recorded_on_the_message_and_the_chat_goes_on(server, setti
     settings.MODERATION_OPENAI_BASE_URL = server.url
     server.answer({"error": {"message": "overloaded"}}, status=500)
     conversation = chat.conversation_create(user=owner)
-    user_message, reply = chat.message_send(user=owner, branch=conversation.active_branch, content="you are a worthless piece of shit")
+    user_message, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="you are a worthless piece of shit")
     stored = chat.user_message_assess(message=user_message)
     user_message.refresh_from_db()
     assert user_message.moderation == stored

@@ -91,7 +91,7 @@ def test_a_user_initiated_end_always_succeeds(owner, messages):
     conversation = chat.conversation_create(user=owner)
     branch = conversation.active_branch
     for text in messages:
-        _, reply = chat.message_send(user=owner, branch=branch, content=text)
+        _, reply = chat.message_send(user=owner, branch_id=branch.pk, content=text)
         finish_reply(reply.id)
         branch.refresh_from_db()
         if branch.ended:

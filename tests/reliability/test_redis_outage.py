@@ -99,8 +99,8 @@ def test_replies_that_nobody_claimed_are_requeued_and_claimed_ones_are_left_alon
     monkeypatch.setattr(generate_reply, "delay", lambda message_id: delivered.append(message_id))
     first = services.conversation_create(user=owner).active_branch
     second = services.conversation_create(user=owner).active_branch
-    _, marked = services.message_send(user=owner, branch=first, content="one")
-    _, claimed = services.message_send(user=owner, branch=second, content="two")
+    _, marked = services.message_send(user=owner, branch_id=first.pk, content="one")
+    _, claimed = services.message_send(user=owner, branch_id=second.pk, content="two")
     Message.objects.filter(pk=marked.pk).update(error=services.QUEUE_DOWN_ERROR)
     services.reply_claim(message_id=claimed.pk)
     delivered.clear()

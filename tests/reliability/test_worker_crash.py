@@ -82,9 +82,9 @@ def test_a_task_delivered_three_times_gives_one_reply_and_one_end(live_stack, ow
     conversation = services.conversation_create(user=owner)
     branch = conversation.active_branch
     for text in ABUSE[:3]:
-        _, reply = services.message_send(user=owner, branch=branch, content=text)
+        _, reply = services.message_send(user=owner, branch_id=branch.pk, content=text)
         wait_until(lambda: Message.objects.get(pk=reply.pk).is_terminal)
-    _, reply = services.message_send(user=owner, branch=branch, content=ABUSE[3])
+    _, reply = services.message_send(user=owner, branch_id=branch.pk, content=ABUSE[3])
     generate_reply.delay(str(reply.pk))
     generate_reply.delay(str(reply.pk))
 

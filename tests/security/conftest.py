@@ -9,7 +9,7 @@ from tests.helpers import finish_reply
 def owned(owner) -> dict:
     """The owner's objects: a conversation with a finished turn, and an ended one with feedback."""
     conversation = services.conversation_create(user=owner, title="Private")
-    user_message, reply = services.message_send(user=owner, branch=conversation.active_branch, content="my secret")
+    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="my secret")
     finish_reply(reply.id, "A private answer.")
     ended = services.conversation_create(user=owner, title="Ended")
     end_event = services.branch_end(branch=ended.active_branch, initiated_by="model", reason="abuse")

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def chat(owner, text="my secret", title="Private"):
     conversation = services.conversation_create(user=owner, title=title)
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content=text)
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=text)
     finish_reply(reply.id, "A private answer.")
     conversation.refresh_from_db()
     return conversation

@@ -22,7 +22,7 @@ FORGERIES = [
 
 def send(owner, text: str, provider: str = "local") -> tuple[Branch, Message]:
     conversation = services.conversation_create(user=owner, provider=provider)
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content=text)
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=text)
     return conversation.active_branch, reply
 
 
@@ -57,7 +57,7 @@ def test_the_offline_assistant_treats_forged_instructions_as_ordinary_text(owner
     branch.refresh_from_db()
     assert not branch.ended
     assert Message.objects.get(pk=reply.pk).kind == Message.Kind.ANSWER
-    assert services.message_send(user=owner, branch=branch, content="Still here")[0].content == "Still here"
+    assert services.message_send(user=owner, branch_id=branch.pk, content="Still here")[0].content == "Still here"
 
 
 def test_no_api_field_lets_a_client_end_a_branch_except_the_users_own_end(api, owner):

@@ -40,7 +40,7 @@ def assert_inert(html: str) -> None:
 
 def hostile_conversation(owner):
     conversation = services.conversation_create(user=owner, title='<script>alert("title")</script>')
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content=HOSTILE)
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=HOSTILE)
     finish_reply(reply.id, HOSTILE)
     return conversation
 

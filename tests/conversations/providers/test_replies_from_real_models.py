@@ -41,7 +41,7 @@ def as_read(message_id) -> str:
 
 def send(owner, text, provider, model=""):
     conversation = services.conversation_create(user=owner, provider=provider, model=model or None)
-    return services.message_send(user=owner, branch=conversation.active_branch, content=text)
+    return services.message_send(user=owner, branch_id=conversation.active_branch_id, content=text)
 
 
 def test_an_allowed_end_keeps_the_text_written_before_the_call_as_the_end_reply(owner, fake_llm):
@@ -186,7 +186,7 @@ def test_a_conversation_keeps_the_model_it_was_created_with(owner, fake_llm, set
     settings.ANTHROPIC_MODEL = "claude-first"
     conversation = services.conversation_create(user=owner, provider="anthropic")
     settings.ANTHROPIC_MODEL = "claude-second"
-    _, reply = services.message_send(user=owner, branch=conversation.active_branch, content="Hi")
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="Hi")
     fake_llm.queue(anthropic_stream(["Hello."], model="claude-first"))
     pipeline.generate(str(reply.pk), retries_left=0)
     assert conversation.model == "claude-first"

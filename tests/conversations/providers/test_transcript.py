@@ -54,7 +54,7 @@ def test_a_trimmed_transcript_says_so_in_the_system_prompt(owner, settings):
     conversation = services.conversation_create(user=owner, provider="local")
     branch = conversation.active_branch
     for i in range(4):
-        _, reply = services.message_send(user=owner, branch=branch, content=f"message {i} " + "y" * 500)
+        _, reply = services.message_send(user=owner, branch_id=branch.pk, content=f"message {i} " + "y" * 500)
         pipeline.generate(str(reply.pk), retries_left=0)
     reply = Message.objects.get(pk=reply.pk)
     request = build_request(reply, message_path(reply.id)[:-1])

@@ -126,6 +126,7 @@ class Reply:
     done: dict | None = None
     events: list[str] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # the SSE event ids, for Last-Event-ID
     # The first event of a streamed send, edit or retry: `created` from the API, `page` from the pages.
     created: dict | None = None
 
@@ -147,7 +148,9 @@ def read_events(response: httpx.Response) -> Reply:
     reply = Reply()
     event = None
     for line in response.iter_lines():
-        if line.startswith("event: "):
+        if line.startswith("id: "):
+            reply.ids.append(line.removeprefix("id: "))
+        elif line.startswith("event: "):
             event = line.removeprefix("event: ")
             reply.events.append(event)
         elif line.startswith("data: "):

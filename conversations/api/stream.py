@@ -120,12 +120,20 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
     resumed = last_id != "0-0"
     block_ms = settings.SSE_HEARTBEAT_SECONDS * 1000
     try:
-        if message.is_terminal and not await client.exists(key):
-            async for chunk in _from_database(message):
-                yield chunk
-            return
+        entries = None
+        if message.is_terminal:
+            # A finished reply's stream gets no new entries, so the first read must not block: it
+            # returns what the stream holds, or nothing once the stream has expired.
+            entries = await client.xread({key: last_id}, count=500)
+            if not entries:
+                if resumed:
+                    yield format_sse("reset", json.dumps({"reason": "resync"}))
+                async for chunk in _from_database(message):
+                    yield chunk
+                return
         while True:
-            entries = await client.xread({key: last_id}, count=500, block=block_ms)
+            if entries is None:
+                entries = await client.xread({key: last_id}, count=500, block=block_ms)
             if not entries:
                 current = await _load(message.id)
                 if current is None:
@@ -162,6 +170,7 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                     yield "".join(batch)
                     return
             yield "".join(batch)
+            entries = None
     except (redis.ConnectionError, redis.TimeoutError):
         detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
         yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))

@@ -1,10 +1,12 @@
-"""Profile the two hot paths in process with cProfile: the send view (API POST) and the worker's
-generation of one reply. Prints the medians and the top functions by cumulative time.
+"""The hot paths in process, timed and profiled with cProfile: the send view (API POST), the
+worker's generation of one reply, the chat page, and the floor view for scale. Prints the medians
+and, unless --no-profile, the top functions by cumulative time.
 
-    .venv/bin/python bench/profile_reply.py [--runs 40]
+    .venv/bin/python bench/profile_reply.py [--runs 40] [--no-profile]
 
-(For the running ASGI server, py-spy works too: `py-spy record -p <uvicorn pid> -f raw -o out.txt`
-while bench/bench_pipeline.py runs.)
+With --no-profile the medians are the figures to compare between two commits (run each a few
+times, alternating: these machines are shared). For the running ASGI server, py-spy works too:
+`py-spy record -p <uvicorn pid> -f raw -o out.txt` while bench/bench_pipeline.py runs.
 """
 
 import argparse
@@ -28,43 +30,74 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 
 from conversations import pipeline  # noqa: E402
 
+# The chat page measured: a conversation of this many turns, with this many more in the sidebar.
+PAGE_TURNS, SIDEBAR = 10, 30
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--no-profile", action="store_true", help="time only")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("profile", password="x-profile-password-1")
     client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    browser = Client()
+    browser.force_login(user)
 
-    def send() -> tuple[float, str]:
-        branch = client.post("/api/v1/conversations/", {}, content_type="application/json").json()["active_branch"]
+    def new_conversation() -> dict:
+        return client.post("/api/v1/conversations/", {}, content_type="application/json").json()
+
+    def timed(call) -> tuple[float, object]:
         started = time.perf_counter()
-        response = client.post(f"/api/v1/branches/{branch}/messages/", {"content": "hello"}, content_type="application/json")
+        result = call()
+        return time.perf_counter() - started, result
+
+    def send(branch: str) -> tuple[float, str]:
+        path = f"/api/v1/branches/{branch}/messages/"
+        elapsed, response = timed(lambda: client.post(path, {"content": "hello"}, content_type="application/json"))
         assert response.status_code == 202, response.content
-        return time.perf_counter() - started, response.json()["assistant_message"]["id"]
+        return elapsed, response.json()["assistant_message"]["id"]
 
     def generate(reply_id: str) -> float:
-        started = time.perf_counter()
-        pipeline.generate(reply_id, retries_left=1)
-        return time.perf_counter() - started
+        return timed(lambda: pipeline.generate(reply_id, retries_left=1))[0]
 
-    for _ in range(5):
-        generate(send()[1])
-    sends, generations, profiles = [], [], {"send": cProfile.Profile(), "generate": cProfile.Profile()}
-    for _ in range(args.runs):
-        profiles["send"].enable()
-        elapsed, reply_id = send()
-        profiles["send"].disable()
-        sends.append(elapsed)
-        profiles["generate"].enable()
-        generations.append(generate(reply_id))
-        profiles["generate"].disable()
-    print(f"send view median: {statistics.median(sends) * 1000:.2f} ms")
-    print(f"generate median: {statistics.median(generations) * 1000:.2f} ms")
-    for name, profile in profiles.items():
-        print(f"\n--- {name}: top 15 by cumulative time")
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
+    for _ in range(SIDEBAR):
+        new_conversation()
+    shown = new_conversation()
+    for _ in range(PAGE_TURNS):
+        generate(send(shown["active_branch"])[1])
+    floor_branch = new_conversation()["active_branch"]
+
+    paths = {
+        "send view": lambda: send(new_conversation()["active_branch"]),
+        "generate": None,  # the reply of the send just before
+        f"chat page ({2 * PAGE_TURNS} messages)": lambda: timed(lambda: browser.get(f"/c/{shown['id']}/")),
+        "floor view (two rows)": lambda: timed(lambda: client.post(f"/bench/floor/?branch={floor_branch}")),
+    }
+    samples: dict[str, list[float]] = {name: [] for name in paths}
+    profiles = {name: cProfile.Profile() for name in paths}
+    for run in range(args.runs + 5):
+        reply_id = None
+        for name, call in paths.items():
+            profile = profiles[name] if run >= 5 and not args.no_profile else None
+            if profile:
+                profile.enable()
+            if call is None:
+                elapsed = generate(reply_id)
+            else:
+                elapsed, result = call()
+                reply_id = result if isinstance(result, str) else reply_id
+            if profile:
+                profile.disable()
+            if run >= 5:  # the first few warm the caches
+                samples[name].append(elapsed)
+    for name, values in samples.items():
+        print(f"{name} median: {statistics.median(values) * 1000:.2f} ms")
+    if not args.no_profile:
+        for name, profile in profiles.items():
+            print(f"\n--- {name}: top 15 by cumulative time")
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
     REDIS.stop()
 
 

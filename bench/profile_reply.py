@@ -2,10 +2,12 @@
 worker's generation of one reply, the chat page, and the floor view for scale. Prints the medians
 and, unless --no-profile, the top functions by cumulative time.
 
-    .venv/bin/python bench/profile_reply.py [--runs 40] [--no-profile]
+    .venv/bin/python bench/profile_reply.py [--runs 40] [--no-profile] [--markdown-cache-off-too]
 
 With --no-profile the medians are the figures to compare between two commits (run each a few
-times, alternating: these machines are shared). For the running ASGI server, py-spy works too:
+times, alternating; even so, these shared machines drift by a third between runs minutes apart).
+--markdown-cache-off-too also loads the chat page with the markdown cache switched off, taking
+turns with the other measures in the same process. For the running ASGI server, py-spy works too:
 `py-spy record -p <uvicorn pid> -f raw -o out.txt` while bench/bench_pipeline.py runs.
 """
 
@@ -34,10 +36,23 @@ from conversations import pipeline  # noqa: E402
 PAGE_TURNS, SIDEBAR = 10, 30
 
 
+def uncached(call):
+    """Run call with the chat pages' markdown rendered afresh every time."""
+    from conversations.templatetags import chat
+
+    cached = chat.render_markdown
+    chat.render_markdown = cached.__wrapped__
+    try:
+        return call()
+    finally:
+        chat.render_markdown = cached
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument("--markdown-cache-off-too", action="store_true")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     user = User.objects.create_user("profile", password="x-profile-password-1")
@@ -75,6 +90,10 @@ def main() -> None:
         f"chat page ({2 * PAGE_TURNS} messages)": lambda: timed(lambda: browser.get(f"/c/{shown['id']}/")),
         "floor view (two rows)": lambda: timed(lambda: client.post(f"/bench/floor/?branch={floor_branch}")),
     }
+    if args.markdown_cache_off_too:
+        paths[f"chat page ({2 * PAGE_TURNS} messages), markdown cache off"] = lambda: uncached(
+            lambda: timed(lambda: browser.get(f"/c/{shown['id']}/"))
+        )
     samples: dict[str, list[float]] = {name: [] for name in paths}
     profiles = {name: cProfile.Profile() for name in paths}
     for run in range(args.runs + 5):

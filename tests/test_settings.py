@@ -38,3 +38,20 @@ def test_a_malformed_setting_fails_loudly():
     result = manage("check", END_AFTER_REDIRECTS="three")
     assert result.returncode != 0
     assert "END_AFTER_REDIRECTS must be an integer" in result.stderr
+
+
+def database_settings(url: str) -> list[str]:
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['CONN_MAX_AGE'], s.DB_POOLED)"
+    result = manage("shell", "-c", code, DATABASE_URL=url)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1].split()
+
+
+def test_sqlite_request_threads_keep_their_connection_and_postgresql_borrows_from_a_pool(tmp_path):
+    assert database_settings(f"sqlite:///{tmp_path / 'db.sqlite3'}") == ["600", "False"]
+    assert database_settings("postgres://chat:secret@db.example.com:5432/chat") == ["0", "True"]
+
+
+def test_a_connection_age_set_for_postgresql_replaces_the_pool(monkeypatch):
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "60")
+    assert database_settings("postgres://chat:secret@db.example.com:5432/chat") == ["60", "False"]

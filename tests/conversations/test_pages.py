@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from conversations import services
 from conversations.models import Branch, Conversation, Message
@@ -301,6 +301,27 @@ def test_renaming_and_deleting_a_conversation(page, conversation):
     assert "Deleted “Fish”." in page.get(reverse("chat:list")).content.decode()
     assert page.get(detail(conversation)).status_code == 404
     assert "Fish" not in page.get(reverse("chat:list")).content.decode()
+
+
+def test_the_chat_pages_links_follow_the_address_the_site_is_mounted_under(page, owner, conversation):
+    _, reply = turn(owner, conversation, "Name a goldfish")
+    retry = reverse("chat:retry", args=[conversation.pk, reply.pk])
+    rename = reverse("chat:rename", args=[conversation.pk])
+    path = detail(conversation)
+    # What the server does for each request under a SCRIPT_NAME (the test client does not).
+    set_script_prefix("/chat/")
+    try:
+        mounted = page.get(path).content.decode()
+    finally:
+        set_script_prefix("/")
+    assert f'action="/chat{retry}"' in mounted, "a message's retry form"
+    assert f'href="/chat{rename}"' in mounted, "the sidebar's links"
+
+    # The same page at the root afterwards: the links remembered for one address are not reused.
+    at_root = page.get(path).content.decode()
+    assert f'action="{retry}"' in at_root
+    assert f'href="{rename}"' in at_root
+    assert "/chat/c/" not in at_root
 
 
 def test_a_new_chat_is_created_at_once(page, owner, conversation):

@@ -151,9 +151,10 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     if message.attempt > 1:
         stream.reset(message.attempt)
 
-    user_message = message.parent
-    services.user_message_assess(message=user_message)
     path = message_path(message.id)[:-1]
+    # The user message this reply answers; assessed in place, so the request and the end policy
+    # see its assessment.
+    services.user_message_assess(message=path[-1])
     request = build_request(message, path)
 
     call = _Call(message, stream)

@@ -375,7 +375,8 @@ def reply_claim(*, message_id) -> tuple[str, Message | None]:
         updated_at=now,
     )
     if claimed:
-        return "claimed", Message.objects.select_related("conversation", "branch", "parent").get(pk=message_id)
+        # The pipeline reads the user message this answers from the transcript it loads anyway.
+        return "claimed", Message.objects.select_related("conversation").get(pk=message_id)
     message = Message.objects.filter(pk=message_id, role=Message.Role.ASSISTANT).only("status").first()
     if message is None or message.is_terminal:
         return "done", None

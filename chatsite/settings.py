@@ -80,7 +80,7 @@ TEMPLATES = [
 # Databases: SQLite by default, PostgreSQL (or anything dj-database-url knows) through DATABASE_URL.
 DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
 # Seconds a web request thread keeps its connection. SQLite keeps it by default: opening one (a
-# file, its pragmas, its functions) and closing it was a quarter of a bare request's time, and
+# file, its pragmas, its functions) and closing it was a sixth to a quarter of a bare request, and
 # there is no server whose connections could run out. PostgreSQL uses the pool below instead.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int(
     "DB_CONN_MAX_AGE", 600 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0, minimum=0

@@ -26,3 +26,11 @@ def reply_pending() -> DomainError:
 
 def invalid(detail: str) -> DomainError:
     return DomainError("invalid", detail, 400)
+
+
+def service_unavailable() -> DomainError:
+    return DomainError(
+        "service_unavailable",
+        "The assistant is unavailable for a moment, so nothing was sent. Try again in a few seconds.",
+        503,
+    )

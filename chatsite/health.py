@@ -3,8 +3,8 @@
 from django.db import connection
 from django.http import JsonResponse
 
+from chatsite import redis_clients
 from chatsite.celery import app
-from conversations.streams import sync_client
 
 
 def _check_db() -> str:
@@ -14,7 +14,7 @@ def _check_db() -> str:
 
 
 def _check_redis() -> str:
-    sync_client().ping()
+    redis_clients.client().ping()
     return "ok"
 
 

@@ -6,16 +6,16 @@ from dataclasses import asdict
 from celery import shared_task
 from django.conf import settings
 
-from conversations import services
+from conversations import queue, retention
 
 
 @shared_task
 def requeue_unclaimed_replies() -> int:
     """Replies whose task never reached a worker (Redis was down when it was enqueued) get one."""
-    return len(services.replies_requeue_unclaimed(older_than_seconds=settings.REPLY_REQUEUE_SECONDS))
+    return len(queue.replies_requeue_unclaimed(older_than_seconds=settings.REPLY_REQUEUE_SECONDS))
 
 
 @shared_task
 def purge_deleted_conversations() -> dict:
     """Deleted conversations past the retention period and their review, removed for good."""
-    return asdict(services.conversations_purge_deleted())
+    return asdict(retention.conversations_purge_deleted())

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from django.conf import settings
 
-from conversations import services
+from conversations import replies
 from conversations.models import Message
 from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, ToolCall, get_provider
 from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT, end_refused_result
@@ -117,7 +117,7 @@ class _Call:
             self.streamed.append(item)
             self.stream.token(item)
             if time.monotonic() - self.renewed > renew_every:
-                if not services.reply_renew_lease(message=self.message):
+                if not replies.reply_renew_lease(message=self.message):
                     raise _Lost()
                 self.renewed = time.monotonic()
         raise ProviderError("The model's reply stopped before it finished.", transient=True)
@@ -135,7 +135,7 @@ class _Call:
 
 def generate(message_id: str, *, retries_left: int) -> str:
     """Generate one reply exactly once. Returns what happened: complete, failed, done or lost."""
-    state, message = services.reply_claim(message_id=message_id)
+    state, message = replies.reply_claim(message_id=message_id)
     if state == "busy":
         raise ReplyBusy()
     if state == "done":
@@ -154,7 +154,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     path = message_path(message.id)[:-1]
     # The user message this reply answers; assessed in place, so the request and the end policy
     # see its assessment.
-    services.user_message_assess(message=path[-1])
+    replies.user_message_assess(message=path[-1])
     request = build_request(message, path)
 
     call = _Call(message, stream)
@@ -166,7 +166,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         if end_call is not None:
             # The policy decides before anything is saved, so a refused model can be told why and
             # answer again. Its earlier words (often a farewell) are withdrawn with a `reset`.
-            decision = services.reply_end_decision(message=message, end_call=end_call, path=path)
+            decision = replies.reply_end_decision(message=message, end_call=end_call, path=path)
             if not decision.allowed:
                 call.discard()
                 continuation = call.run(provider, continue_after_refusal(request, result, end_call, decision.refusal))
@@ -174,14 +174,14 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         return "lost"
     except ProviderError as error:
         if error.transient and retries_left > 0:
-            services.reply_release(message=message, error=str(error))
+            replies.reply_release(message=message, error=str(error))
             raise TransientFailure(error) from error
         return _fail(message, stream, str(error), call.text)
     except Exception:
         logger.exception("Reply %s failed", message.id)
         return _fail(message, stream, "The assistant hit an internal error. Try again.", call.text)
 
-    outcome = services.reply_complete(message=message, result=result, continuation=continuation, path=path)
+    outcome = replies.reply_complete(message=message, result=result, continuation=continuation, path=path)
     if outcome is None:
         return "lost"
     saved, _extra, ended = outcome
@@ -198,7 +198,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
 
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:
-    if services.reply_fail(message=message, error=error, partial=partial):
+    if replies.reply_fail(message=message, error=error, partial=partial):
         stream.done(status=Message.Status.FAILED, kind=None, ended=False, error=error)
         return "failed"
     return "lost"

@@ -4,47 +4,20 @@ Every event is a stream entry {"event": name, "data": json}. A late joiner reads
 the beginning, so it misses nothing; the entry id doubles as the SSE event id for resuming.
 """
 
-import asyncio
 import hashlib
 import json
 import logging
-import weakref
-from functools import lru_cache
 
 import redis
-import redis.asyncio
 from django.conf import settings
+
+from chatsite import redis_clients
 
 logger = logging.getLogger(__name__)
 
 
 def stream_key(message_id) -> str:
     return f"chat:reply:{message_id}"
-
-
-@lru_cache(maxsize=4)
-def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=10, socket_connect_timeout=5)
-
-
-def sync_client() -> redis.Redis:
-    return _client(settings.REDIS_URL)
-
-
-# One asyncio client per event loop (a client belongs to the loop that created it), kept for the
-# loop's life: a new client per relay opened a new connection to Redis for every stream.
-_async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyncio.Redis]" = weakref.WeakKeyDictionary()
-
-
-def async_client() -> redis.asyncio.Redis:
-    loop = asyncio.get_running_loop()
-    client = _async_clients.get(loop)
-    if client is None:
-        # Reads block for up to a heartbeat interval, so the socket timeout must be longer than that.
-        client = _async_clients[loop] = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10
-        )
-    return client
 
 
 def text_digest(text: str) -> str:
@@ -65,7 +38,7 @@ class ReplyStream:
 
     def __init__(self, message_id) -> None:
         self.key = stream_key(message_id)
-        self.client = sync_client()
+        self.client = redis_clients.client()
         self._connection = None
         self._unread = 0
         self._expiry_set = False

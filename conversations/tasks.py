@@ -3,7 +3,7 @@ import random
 from celery import shared_task
 from django.conf import settings
 
-from conversations import pipeline, services
+from conversations import pipeline, replies
 from conversations.streams import ReplyStream
 
 
@@ -38,7 +38,7 @@ def retry_delay(retries_so_far: int, retry_after: float | None = None) -> float:
 @shared_task
 def sweep_stuck_replies() -> int:
     """Periodic (Celery beat): fail replies whose worker vanished without the task coming back."""
-    swept = services.replies_sweep_stuck(older_than_seconds=settings.REPLY_STUCK_SECONDS)
+    swept = replies.replies_sweep_stuck(older_than_seconds=settings.REPLY_STUCK_SECONDS)
     for message in swept:
-        ReplyStream(message.id).done(status="failed", kind=None, ended=False, error=services.STUCK_ERROR)
+        ReplyStream(message.id).done(status="failed", kind=None, ended=False, error=replies.STUCK_ERROR)
     return len(swept)

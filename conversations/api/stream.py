@@ -18,7 +18,8 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from chatsite.asgi_handler import release_connections
 from conversations.models import Message
-from conversations.streams import async_client, format_sse, stream_key, text_digest
+from chatsite.redis_clients import async_client
+from conversations.streams import format_sse, stream_key, text_digest
 
 
 # The ids of Redis Stream entries, which the relay sends as SSE event ids.

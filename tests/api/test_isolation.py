@@ -7,7 +7,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from rest_framework.test import APIClient
 
-from conversations import services
+from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
 from conversations.providers.base import ProviderResult
 from moderation.models import EndEvent, EndFeedback
@@ -37,8 +37,8 @@ def owned(owner) -> dict:
     """The owner's objects: an open branch with one finished turn, and an ended branch's end event."""
     conversation = services.conversation_create(user=owner, title="Private")
     user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="my secret")
-    _, claimed = services.reply_claim(message_id=reply.id)
-    services.reply_complete(message=claimed, result=ProviderResult(text="A private answer."))
+    _, claimed = replies.reply_claim(message_id=reply.id)
+    replies.reply_complete(message=claimed, result=ProviderResult(text="A private answer."))
     ended = services.conversation_create(user=owner, title="Ended")
     end_event = services.branch_end(branch=ended.active_branch, initiated_by="model", reason="abuse")
     return {

@@ -2,7 +2,7 @@
 
 import pytest
 
-from conversations import services
+from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
 from tests.helpers import finish_reply as finish
 
@@ -86,7 +86,7 @@ def test_a_user_messages_moderation_is_null_until_assessed_then_labels_and_flagg
     assert body["user_message"]["moderation"] is None
     assert get(api, url)["moderation"] is None
 
-    services.user_message_assess(message=Message.objects.get(pk=body["user_message"]["id"]))
+    replies.user_message_assess(message=Message.objects.get(pk=body["user_message"]["id"]))
     moderation = get(api, url)["moderation"]
     assert set(moderation) == {"labels", "flagged"}
     assert "abuse" in moderation["flagged"]

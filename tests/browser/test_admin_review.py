@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conversations import services as chat
+from conversations import services as chat, snapshots
 from conversations.models import Conversation, Message
 from conversations.selectors import branch_path
 from moderation import policy
@@ -67,8 +67,8 @@ def ended_conversation(owner) -> EndEvent:
         reason=decision.reason,
         rationale="The user kept insulting me after three redirections.",
         decision=decision,
-        assessments=chat.assessments_of(path),
-        transcript=chat.transcript_snapshot(path),
+        assessments=snapshots.assessments_of(path),
+        transcript=snapshots.transcript_snapshot(path),
         end_message=parent,
     )
 

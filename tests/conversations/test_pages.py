@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 
-from conversations import services
+from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
 from moderation.models import EndEvent, EndFeedback
 from tests.helpers import finish_reply
@@ -170,8 +170,8 @@ def test_reply_kinds_are_labelled_and_support_resources_stand_out(page, owner, c
 
 def test_a_failed_reply_shows_its_error_and_a_retry_button(page, owner, conversation):
     _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="Hi")
-    state, claimed = services.reply_claim(message_id=reply.id)
-    services.reply_fail(message=claimed, error="The model service is overloaded (HTTP 529).")
+    state, claimed = replies.reply_claim(message_id=reply.id)
+    replies.reply_fail(message=claimed, error="The model service is overloaded (HTTP 529).")
     html = page.get(detail(conversation)).content.decode()
     assert "The reply failed." in html and "The model service is overloaded (HTTP 529)." in html
     assert reverse("chat:retry", args=[conversation.pk, reply.id]) in html

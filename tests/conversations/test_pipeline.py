@@ -8,7 +8,7 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from conversations import pipeline, services
+from conversations import pipeline, replies, services
 from conversations.models import Message
 from conversations.streams import stream_key
 
@@ -46,21 +46,21 @@ def test_a_finished_reply_is_never_generated_twice(owner):
 
 def test_a_reply_held_by_a_live_attempt_is_left_alone(owner):
     _, reply = send(owner)
-    assert services.reply_claim(message_id=reply.pk)[0] == "claimed"
+    assert replies.reply_claim(message_id=reply.pk)[0] == "claimed"
     with pytest.raises(pipeline.ReplyBusy):
         pipeline.generate(str(reply.pk), retries_left=1)
 
 
 def test_a_reply_whose_lease_ran_out_is_taken_over_and_the_old_attempt_cannot_finish_it(owner):
     _, reply = send(owner)
-    _, stale = services.reply_claim(message_id=reply.pk)
+    _, stale = replies.reply_claim(message_id=reply.pk)
     Message.objects.filter(pk=reply.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
 
     assert pipeline.generate(str(reply.pk), retries_left=1) == "complete"
     assert ("reset", {"attempt": 2}) in events(reply.pk)
     from conversations.providers import ProviderResult
 
-    assert services.reply_complete(message=stale, result=ProviderResult(text="late")) is None
+    assert replies.reply_complete(message=stale, result=ProviderResult(text="late")) is None
     assert Message.objects.get(pk=reply.pk).content != "late"
 
 

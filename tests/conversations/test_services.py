@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from chatsite.errors import DomainError
-from conversations import selectors, services
+from conversations import replies, selectors, services
 from conversations.models import Branch, Message
 from conversations.selectors import branch_path
 from moderation.models import EndEvent
@@ -155,7 +155,7 @@ def test_replies_no_worker_is_working_on_are_swept_to_failed_and_can_be_retried(
     long_ago = timezone.now() - timedelta(hours=1)
     Message.objects.filter(pk=stuck.pk).update(updated_at=long_ago)
 
-    swept = services.replies_sweep_stuck(older_than_seconds=600)
+    swept = replies.replies_sweep_stuck(older_than_seconds=600)
 
     assert [m.pk for m in swept] == [stuck.pk]
     stuck.refresh_from_db()
@@ -167,6 +167,6 @@ def test_replies_no_worker_is_working_on_are_swept_to_failed_and_can_be_retried(
 
 def test_a_streaming_reply_with_a_live_lease_is_not_swept(owner, conversation):
     _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="hello")
-    services.reply_claim(message_id=reply.pk)
+    replies.reply_claim(message_id=reply.pk)
     Message.objects.filter(pk=reply.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    assert services.replies_sweep_stuck(older_than_seconds=600) == []
+    assert replies.replies_sweep_stuck(older_than_seconds=600) == []

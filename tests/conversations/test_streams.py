@@ -6,7 +6,8 @@ import uuid
 import redis
 from django.conf import settings
 
-from conversations.streams import UNREAD_LIMIT, ReplyStream, stream_key, sync_client
+from chatsite.redis_clients import client as sync_client
+from conversations.streams import UNREAD_LIMIT, ReplyStream, stream_key
 
 
 def entries(message_id) -> list[tuple[str, dict]]:

@@ -17,7 +17,7 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError as KombuOperationalError
 from rest_framework.test import APIClient
 
-from conversations import services
+from conversations import queue, replies, services
 from conversations.maintenance import requeue_unclaimed_replies
 from conversations.models import Message
 from conversations.tasks import generate_reply
@@ -84,7 +84,7 @@ def test_a_reply_whose_enqueue_failed_after_commit_is_kept_and_requeued_once_red
     assert sent.status_code == 202, "the message was saved; the user is not told it failed"
     reply_id = sent.json()["assistant_message"]["id"]
     pending = Message.objects.get(pk=reply_id)
-    assert pending.status == Message.Status.PENDING and pending.error == services.QUEUE_DOWN_ERROR
+    assert pending.status == Message.Status.PENDING and pending.error == queue.QUEUE_DOWN_ERROR
 
     # Redis is back: the periodic requeue (run by the real worker, as beat would) hands it over.
     requeue_unclaimed_replies.delay()
@@ -101,15 +101,15 @@ def test_replies_that_nobody_claimed_are_requeued_and_claimed_ones_are_left_alon
     second = services.conversation_create(user=owner).active_branch
     _, marked = services.message_send(user=owner, branch_id=first.pk, content="one")
     _, claimed = services.message_send(user=owner, branch_id=second.pk, content="two")
-    Message.objects.filter(pk=marked.pk).update(error=services.QUEUE_DOWN_ERROR)
-    services.reply_claim(message_id=claimed.pk)
+    Message.objects.filter(pk=marked.pk).update(error=queue.QUEUE_DOWN_ERROR)
+    replies.reply_claim(message_id=claimed.pk)
     delivered.clear()
 
-    assert services.replies_requeue_unclaimed(older_than_seconds=600) == [str(marked.pk)]
+    assert queue.replies_requeue_unclaimed(older_than_seconds=600) == [str(marked.pk)]
     assert delivered == [str(marked.pk)]
     assert Message.objects.get(pk=marked.pk).error == ""
     # A reply nobody claimed for longer than the cutoff is handed over again too (a lost task).
-    assert services.replies_requeue_unclaimed(older_than_seconds=0) == [str(marked.pk)]
+    assert queue.replies_requeue_unclaimed(older_than_seconds=0) == [str(marked.pk)]
 
 
 def read_events(response):

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from conversations import services
+from conversations import retention, services
 from conversations.maintenance import purge_deleted_conversations
 from conversations.models import Branch, Conversation, Message
 from moderation import services as moderation
@@ -96,7 +96,7 @@ def test_content_under_review_is_kept_until_reviewed_then_purged_after_the_reten
 def test_open_conversations_and_other_users_are_never_purged(owner, other_user, settings):
     settings.DELETED_RETENTION_DAYS = 0
     mine, theirs = chat(owner), chat(other_user)
-    assert services.conversations_purge_deleted().conversations == 0
+    assert retention.conversations_purge_deleted().conversations == 0
     assert Conversation.objects.filter(pk__in=[mine.pk, theirs.pk]).count() == 2
 
 

@@ -5,7 +5,7 @@ The same work Celery beat does every hour; run it by hand or from cron where bea
 
 from django.core.management.base import BaseCommand
 
-from conversations import services
+from conversations import retention
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = services.conversations_purge_deleted()
+        report = retention.conversations_purge_deleted()
         self.stdout.write(
             f"Purged {report.conversations} deleted conversation(s); scrubbed {report.ends_scrubbed} end(s) "
             f"and {report.attempts_scrubbed} refused end(s); kept {report.kept_for_review} for staff review."

@@ -7,7 +7,7 @@ import pytest
 import redis
 from django.conf import settings
 
-from conversations import pipeline, services
+from conversations import pipeline, replies, services
 from conversations.models import Message
 from conversations.streams import stream_key
 from moderation.models import EndAttempt, EndEvent
@@ -68,8 +68,8 @@ def test_an_allowed_end_with_no_text_gets_the_default_notice(owner, fake_llm):
     _, reply = send(owner, "Please end this conversation.", "openai")
     pipeline.generate(str(reply.pk), retries_left=1)
     reply.refresh_from_db()
-    assert reply.content == services.DEFAULT_END_NOTICE
-    assert as_read(reply.pk) == services.DEFAULT_END_NOTICE
+    assert reply.content == replies.DEFAULT_END_NOTICE
+    assert as_read(reply.pk) == replies.DEFAULT_END_NOTICE
     assert reply.branch.ended
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv run test test-postgres fuzz schema migrate clean bench load
+.PHONY: venv run test lint-imports test-postgres fuzz schema migrate clean bench load
 
 venv: $(VENV)/.installed
 	@:
@@ -19,8 +19,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: venv
 	$(PY) scripts/run.py
 
-test: venv
+# The import contracts first (.importlinter, docs/architecture.md): a wrong-way import fails fast.
+test: venv lint-imports
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint-imports: venv
+	$(VENV)/bin/lint-imports
 
 test-postgres: venv
 	scripts/test_postgres.sh $(PYTEST_ARGS)

@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     # from this app instead of a CDN.
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "accounts",
     "conversations",
     "moderation",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -319,7 +321,7 @@ SPECTACULAR_SETTINGS = {
     "PREPROCESSING_HOOKS": ["conversations.api.schema.add_reply_stream"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "conversations.api.schema.document_lenient_staff_queries",
+        "review.schema.document_lenient_staff_queries",
     ],
     "ENUM_NAME_OVERRIDES": {},
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import UserCreationForm
 
 from moderation.models import EndFeedback
 
@@ -42,6 +41,3 @@ class FeedbackForm(forms.Form):
 class RenameForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, required=False)
 
-
-class SignupForm(UserCreationForm):
-    """Django's own sign-up form: unique username (case-insensitive) and the password validators."""

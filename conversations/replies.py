@@ -18,9 +18,17 @@ from conversations.providers.base import ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
 from conversations.selectors import message_path
 from conversations.snapshots import assessments_of, transcript_snapshot
-from moderation import policy
 from moderation.models import Initiator
-from moderation.services import assess_text, end_attempt_record, end_event_record, policy_config
+from moderation.services import (
+    Decision,
+    Turn,
+    assess_text,
+    end_attempt_record,
+    end_event_record,
+    model_end_decide,
+    policy_turn,
+    reply_kind,
+)
 
 
 def reply_claim(*, message_id) -> tuple[str, Message | None]:
@@ -85,16 +93,15 @@ def user_message_assess(*, message: Message) -> dict:
     return message.moderation
 
 
-def _turns(path: list[Message]) -> list[policy.Turn]:
+def _turns(path: list[Message]) -> list[Turn]:
     """The policy's view of a path: each user turn's flags and the kind of the reply that followed."""
     turns = []
     for index, message in enumerate(path):
         if message.role != Message.Role.USER:
             continue
         following = path[index + 1] if index + 1 < len(path) else None
-        reply_kind = following.kind if following is not None and following.is_terminal else None
-        flagged = frozenset((message.moderation or {}).get("flagged", ()))
-        turns.append(policy.Turn(flagged=flagged, reply_kind=reply_kind))
+        answered = following.kind if following is not None and following.is_terminal else None
+        turns.append(policy_turn(flagged=(message.moderation or {}).get("flagged", ()), reply_kind=answered))
     return turns
 
 
@@ -104,15 +111,13 @@ DEFAULT_END_NOTICE = (
 )
 
 
-def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall) -> policy.Decision:
+def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall) -> Decision:
     """The policy's answer to the model's end request for the reply at the end of `path`."""
-    if branch.ended:
-        return policy.Decision(False, None, "already_ended", 0, ["The branch had already ended."])
     requested = str(end_call.arguments.get("reason", ""))
-    return policy.decide_model_end(_turns(path[:-1]), requested, policy_config())
+    return model_end_decide(turns=_turns(path[:-1]), requested_reason=requested, branch_ended=branch.ended)
 
 
-def reply_end_decision(*, message: Message, end_call: ToolCall, path: list[Message] | None = None) -> policy.Decision:
+def reply_end_decision(*, message: Message, end_call: ToolCall, path: list[Message] | None = None) -> Decision:
     """Decide a model's end request before the reply is saved (a read; nothing is recorded).
 
     The pipeline needs the answer early: when the end is refused, the model is told so and its
@@ -168,13 +173,13 @@ def reply_complete(
     if path is None:
         path = message_path(message.id)[:-1]
     turns = _turns([*path, message])
-    latest = turns[-1] if turns else policy.Turn(flagged=frozenset())
+    latest = turns[-1] if turns else policy_turn(flagged=())
 
     decision = _end_decision(branch=branch, path=[*path, message], end_call=end_call) if end_call is not None else None
     ended = bool(decision and decision.allowed)
     final = continuation if continuation is not None and not ended else result
 
-    kind = policy.reply_kind(latest, ended=ended)
+    kind = reply_kind(latest=latest, ended=ended)
     content = final.text
     extra = ""
     if ended and not content.strip():

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chatsite.errors import DomainError
 from conversations import selectors, services
-from conversations.api.stream import created_stream
+from conversations.relay import created_stream
 from conversations.forms import EndForm, FeedbackForm, MessageForm, RenameForm, SendForm, SwitchForm
 from conversations.models import Branch, Conversation, Message
 from moderation import services as moderation

@@ -1,4 +1,9 @@
-"""The safety domain's entry points for the chat domain: assessment, end records, feedback, review."""
+"""The safety domain's entry points: assessment, the end policy as this site configures it, end
+records, feedback and review.
+
+The chat domain goes through this module for everything it needs from moderation, so it never
+imports the policy or the classifiers itself (.importlinter says so and CI checks it).
+"""
 
 from django.conf import settings
 from django.db import transaction
@@ -12,12 +17,21 @@ from moderation.models import EndAttempt, EndEvent, EndFeedback, ReviewStatus
 
 __all__ = [
     "Assessment",
+    "Decision",
+    "Turn",
     "assess_text",
     "end_attempt_record",
     "end_event_record",
     "feedback_create",
+    "model_end_decide",
     "policy_config",
+    "policy_turn",
+    "reply_kind",
 ]
+
+# The policy's vocabulary, for the chat domain's type hints.
+Decision = policy.Decision
+Turn = policy.Turn
 
 
 def assess_text(text: str) -> Assessment:
@@ -52,6 +66,24 @@ def policy_config() -> policy.PolicyConfig:
         end_after_redirects=settings.END_AFTER_REDIRECTS,
         risk_window=settings.RISK_WINDOW_TURNS,
     )
+
+
+def policy_turn(*, flagged, reply_kind: str | None = None) -> Turn:
+    """One user turn as the policy sees it: the labels it was flagged for and the kind of the
+    reply that answered it (None while unanswered)."""
+    return policy.Turn(flagged=frozenset(flagged), reply_kind=reply_kind)
+
+
+def model_end_decide(*, turns: list[Turn], requested_reason: str, branch_ended: bool = False) -> Decision:
+    """The policy's answer to a model asking to end a branch whose user turns are `turns`."""
+    if branch_ended:
+        return policy.Decision(False, None, "already_ended", 0, ["The branch had already ended."])
+    return policy.decide_model_end(turns, requested_reason, policy_config())
+
+
+def reply_kind(*, latest: Turn, ended: bool) -> str:
+    """The kind of the reply to `latest`: answer, redirect, support or end, whatever the provider."""
+    return policy.reply_kind(latest, ended=ended)
 
 
 def end_event_record(
@@ -158,19 +190,6 @@ def reviews_bulk_set(*, queryset, reviewer, status: str) -> int:
     """Review a whole selection in one UPDATE (notes are kept); returns how many rows changed."""
     _check_outcome(status)
     return queryset.order_by().update(review_status=status, reviewer=reviewer, reviewed_at=timezone.now())
-
-
-def end_event_reopen(*, end_event: EndEvent, staff_user):
-    """Reopen the branch an end closed, on behalf of staff; the end event records who and when."""
-    # Imported here because the chat domain's services import this module; the reopen itself
-    # (locking the branch, clearing ended_at) belongs to the chat domain.
-    from conversations.services import branch_reopen
-
-    if end_event.branch_id is None or end_event.branch.conversation.deleted_at is not None:
-        raise DomainError("branch_deleted", "The user has deleted this conversation; there is nothing to reopen.", 409)
-    if end_event.reopened_at is not None:
-        raise DomainError("already_reopened", "This end has already been reopened.", 409)
-    return branch_reopen(branch=end_event.branch, staff_user=staff_user)
 
 
 # Privacy: what staff keep of a conversation the user deleted, once its reviews are done.

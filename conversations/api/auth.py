@@ -1,9 +1,8 @@
 """Tokens and sign-up for API clients."""
 
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -12,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.services import user_register
 from chatsite.errors import DomainError
 from conversations.api.schema import error_response
 from conversations.api.serializers import CredentialsIn, RegisteredOut, TokenOut
@@ -61,25 +61,8 @@ class Register(APIView):
             raise DomainError("signup_disabled", "Sign-up is closed on this site.", 403)
         serializer = CredentialsIn(data=request.data)
         serializer.is_valid(raise_exception=True)
-        username = serializer.validated_data["username"].strip()
-        password = serializer.validated_data["password"]
-        User = get_user_model()
-        if not username:
-            raise ValidationError({"username": ["This field may not be blank."]})
         try:
-            User._meta.get_field("username").run_validators(username)
+            user = user_register(**serializer.validated_data)
         except DjangoValidationError as error:
-            raise ValidationError({"username": list(error.messages)}) from None
-        candidate = User(username=username)
-        try:
-            password_validation.validate_password(password, candidate)
-        except DjangoValidationError as error:
-            raise ValidationError({"password": list(error.messages)}) from None
-        try:
-            with transaction.atomic():
-                if User.objects.filter(username__iexact=username).exists():
-                    raise IntegrityError
-                user = User.objects.create_user(username=username, password=password)
-        except IntegrityError:
-            raise DomainError("username_taken", "That username is taken.", 409) from None
+            raise ValidationError(error.message_dict) from None
         return Response({"id": user.pk, "username": user.username}, status=status.HTTP_201_CREATED)

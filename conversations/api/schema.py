@@ -153,7 +153,7 @@ def created_stream_response() -> OpenApiResponse:
 
 
 class ReplyStreamDoc(APIView):
-    """Documentation only: the schema's entry for conversations.api.stream.reply_stream.
+    """Documentation only: the schema's entry for conversations.relay.reply_stream.
 
     The stream is a plain Django view returning an async stream (one web process holds many open
     streams), so drf-spectacular cannot see it; `add_reply_stream` lists this class in its place. It is never routed.
@@ -243,23 +243,3 @@ class ExportSchema(OpenApiViewExtension):
             pass
 
         return Export
-
-
-def document_lenient_staff_queries(result, generator, request, public):
-    """drf-spectacular postprocessing hook: say what the staff queues do with odd query values.
-
-    Their filters read query strings the way HTML forms send them, so an empty value means "no
-    filter", and a `page_size` that is not a positive integer is ignored (the default applies).
-    The schema says so, so that clients and the fuzzer expect exactly that.
-    """
-    for path, item in result["paths"].items():
-        if not path.startswith("/api/v1/moderation/"):
-            continue
-        for parameter in item.get("get", {}).get("parameters", []):
-            if parameter["in"] != "query" or parameter["name"] == "page":
-                continue
-            parameter["allowEmptyValue"] = True
-            if parameter["name"] == "page_size":
-                parameter["schema"] = {"type": "string"}
-                parameter["description"] = "Results per page, at most 200; a value that is not a positive integer is ignored."
-    return result

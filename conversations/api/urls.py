@@ -1,8 +1,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from conversations.api import auth, export, models_api, stream, views
-from moderation.api import EndEventFeedback
+from conversations import relay
+from conversations.api import auth, export, feedback, models_api, views
 
 urlpatterns = [
     path("auth/token/", auth.ObtainToken.as_view()),
@@ -14,10 +14,10 @@ urlpatterns = [
     path("branches/<str:pk>/messages/", views.BranchMessages.as_view()),
     path("branches/<str:pk>/end/", views.BranchEnd.as_view()),
     path("messages/<str:pk>/", views.MessageDetail.as_view()),
-    path("messages/<str:pk>/stream/", stream.reply_stream, name="api-reply-stream"),
+    path("messages/<str:pk>/stream/", relay.reply_stream, name="api-reply-stream"),
     path("messages/<str:pk>/edit/", views.MessageEdit.as_view()),
     path("messages/<str:pk>/retry/", views.MessageRetry.as_view()),
-    path("end-events/<str:pk>/feedback/", EndEventFeedback.as_view()),
+    path("end-events/<str:pk>/feedback/", feedback.EndEventFeedback.as_view()),
     # The OpenAPI schema (docs/openapi.yaml is the committed copy) and interactive docs whose
     # assets come from drf-spectacular-sidecar, served by this app.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

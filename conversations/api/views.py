@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from conversations import selectors, services
 from conversations.api import serializers as s
 from conversations.api.schema import created_stream_response, error_response
-from conversations.api.stream import created_stream
+from conversations.relay import created_stream
 from conversations.api.throttles import scoped
 from conversations.models import Branch, Conversation
 from moderation.models import Initiator, EndReason

@@ -1,8 +1,9 @@
 """The embedded offline provider: deterministic, no key, follows the policy a real model is asked to.
 
-It reads the conversation the way a careful model would (with the builtin assessment), so the whole
-lifecycle (answer, redirect, support, end) runs on a fresh machine. The server still decides every
-end through the policy; this provider only asks, like a real model.
+It reads the conversation the way a careful model would (with the configured assessment), so the
+whole lifecycle (answer, redirect, support, end) runs on a fresh machine. It asks the end policy
+itself whether an end would be allowed, rather than keeping a copy of its rules; the server still
+decides every end again, and this provider only asks, like a real model.
 """
 
 import re
@@ -13,7 +14,7 @@ from django.conf import settings
 
 from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
-from moderation import services as moderation
+from moderation.services import Turn, assess_text, model_end_decide, policy_turn, reply_kind
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
@@ -60,16 +61,18 @@ class LocalProvider(Provider):
         user_turns = [turn.content for turn in request.messages if turn.role == "user"]
         if not user_turns:
             return "Hello! I'm the offline assistant built into this app. What can I do for you?", None
-        latest = moderation.assess_text(user_turns[-1])
+        turns = _policy_turns(user_turns)
+        latest = turns[-1]
         if latest.risk:
             return _support_text(latest.flagged), None
-        if "end_request" in latest.flagged and may_end:
+        decision = model_end_decide(turns=turns, requested_reason="")
+        if decision.allowed and decision.reason == "user_request" and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
             return text, ToolCall(END_TOOL_NAME, {"reason": "user_request", "rationale": "The user asked to end the conversation."}, "local-end")
         if latest.misconduct:
             label = "abuse" if "abuse" in latest.flagged else "harmful_request"
-            earlier = sum(1 for turn in user_turns[:-1] if _redirected(moderation.assess_text(turn)))
-            if earlier >= settings.END_AFTER_REDIRECTS and may_end:
+            earlier = decision.redirect_attempts
+            if decision.allowed and may_end:
                 what = "abusive messages" if label == "abuse" else "requests for harmful help"
                 text = (
                     f"I've tried to steer this conversation somewhere useful {earlier} times, and it keeps "
@@ -91,8 +94,16 @@ class LocalProvider(Provider):
         )
 
 
-def _redirected(assessment: moderation.Assessment) -> bool:
-    return assessment.misconduct and not assessment.risk
+def _policy_turns(user_turns: list[str]) -> list[Turn]:
+    """The user's turns as the policy sees them. The transcript does not carry the kinds the server
+    gave the replies, so each is derived the way the server derives it: every earlier turn got a
+    reply, and none of them ended the branch."""
+    flags = [assess_text(text).flagged for text in user_turns]
+    answered = [
+        policy_turn(flagged=flagged, reply_kind=reply_kind(latest=policy_turn(flagged=flagged), ended=False))
+        for flagged in flags[:-1]
+    ]
+    return [*answered, policy_turn(flagged=flags[-1])]
 
 
 def _support_text(flagged: tuple[str, ...]) -> str:

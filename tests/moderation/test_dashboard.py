@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conversations import services as chat
-from moderation import dashboard
+from review import dashboard
 from moderation.models import EndAttempt, EndEvent
 from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events, moderator  # noqa: F401 (fixtures)
 

@@ -12,6 +12,7 @@ from conversations import retention, services
 from conversations.maintenance import purge_deleted_conversations
 from conversations.models import Branch, Conversation, Message
 from moderation import services as moderation
+from review import services as review_services
 from moderation.models import EndAttempt, EndEvent, EndFeedback
 from tests.helpers import finish_reply
 
@@ -109,7 +110,7 @@ def test_a_moderator_sees_that_the_user_deleted_the_conversation_and_cannot_reop
     assert "The user has deleted this conversation" in page
     assert "my secret" in page, "the snapshot stays for the review"
     with pytest.raises(Exception) as refused:
-        moderation.end_event_reopen(end_event=EndEvent.objects.select_related("branch__conversation").get(), staff_user=staff_user)
+        review_services.end_event_reopen(end_event=EndEvent.objects.select_related("branch__conversation").get(), staff_user=staff_user)
     assert refused.value.code == "branch_deleted"
 
 

@@ -1,4 +1,4 @@
-"""The user-facing part of the safety domain's API: feedback on an end."""
+"""POST end-events/{id}/feedback/: the user's thumbs up or down on an end of their own."""
 
 import uuid
 
@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from chatsite.serializer_fields import StrictCharField
 from conversations.api.schema import ErrorOut
 from conversations.selectors import end_events_for
-from moderation import services
+from moderation.services import feedback_create
 from moderation.models import EndEvent, EndFeedback
 
 
@@ -45,7 +45,7 @@ class EndEventFeedback(APIView):
             raise NotFound() from None
         serializer = FeedbackIn(data=request.data)
         serializer.is_valid(raise_exception=True)
-        feedback = services.feedback_create(end_event=end_event, user=request.user, **serializer.validated_data)
+        feedback = feedback_create(end_event=end_event, user=request.user, **serializer.validated_data)
         return Response(
             {"id": feedback.id, "end_event": end_event.id, "rating": feedback.rating, "comment": feedback.comment, "created_at": feedback.created_at},
             status=status.HTTP_201_CREATED,

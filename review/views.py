@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from moderation import dashboard
+from moderation.permissions import can_moderate
+from review import dashboard
 
 DEFAULT_DAYS = 30
 
@@ -29,10 +30,6 @@ class RangeForm(forms.Form):
             raise forms.ValidationError(f"Pick a range of at most {dashboard.MAX_RANGE_DAYS} days.")
         data["start"], data["end"] = start, end
         return data
-
-
-def can_moderate(user) -> bool:
-    return user.is_active and user.is_staff and (user.is_superuser or user.has_perm("moderation.view_endevent"))
 
 
 def _percent(value: float | None) -> str:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from moderation import staff_api
+from review import staff_api
 
 urlpatterns = [
     path("end-events/", staff_api.EndEventQueue.as_view()),

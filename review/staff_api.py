@@ -7,7 +7,7 @@ superuser) gets a 404, as if these endpoints did not exist; an anonymous request
 import uuid
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import smart_split, unescape_string_literal
 from drf_spectacular.utils import (
@@ -29,19 +29,19 @@ from chatsite.serializer_fields import StrictCharField
 from conversations.api.schema import ErrorOut
 from moderation import services
 from moderation.models import EndAttempt, EndEvent, EndReason, Initiator, Refusal, ReviewStatus
-
-HEAVY_FIELDS = ("transcript", "assessments", "decision")
+from moderation.permissions import can_moderate
+from review.services import end_event_reopen
+from moderation.selectors import HEAVY_FIELDS, end_attempt_queue, end_event_queue, with_feedback
 
 
 class CanModerate(BasePermission):
     """Staff with the moderation permissions; everyone else is told the resource does not exist."""
 
     def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
+        if not (request.user and request.user.is_authenticated):
             return False
-        perm = "view" if request.method in ("GET", "HEAD", "OPTIONS") else "change"
-        if user.is_active and user.is_staff and user.has_perm(f"moderation.{perm}_{view.model._meta.model_name}"):
+        action = "view" if request.method in ("GET", "HEAD", "OPTIONS") else "change"
+        if can_moderate(request.user, action=action, model_name=view.model._meta.model_name):
             return True
         raise NotFound()
 
@@ -159,10 +159,7 @@ def _filter(queryset: QuerySet, filters: dict) -> QuerySet:
         queryset = queryset.filter(created_at__gte=datetime.combine(filters["date_from"], time.min, tzinfo=tz))
     if "date_to" in filters:
         queryset = queryset.filter(created_at__lt=datetime.combine(filters["date_to"] + timedelta(days=1), time.min, tzinfo=tz))
-    if filters.get("feedback") in ("up", "down"):
-        queryset = queryset.filter(feedback__rating=filters["feedback"])
-    elif filters.get("feedback") == "none":
-        queryset = queryset.filter(feedback__isnull=True)
+    queryset = with_feedback(queryset, filters.get("feedback"))
     for term in _terms(filters.get("q", "")):
         queryset = queryset.filter(
             Q(user__username__icontains=term) | Q(conversation_title__icontains=term) | Q(transcript__icontains=term)
@@ -173,10 +170,6 @@ def _filter(queryset: QuerySet, filters: dict) -> QuerySet:
 def _terms(text: str) -> list[str]:
     """Words, or "quoted phrases", as the admin search box reads them."""
     return [unescape_string_literal(bit) if bit[:1] in "\"'" and bit[-1:] == bit[:1] else bit for bit in smart_split(text)]
-
-
-def _pending_first():
-    return Case(When(review_status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField())
 
 
 NOT_MODERATOR = OpenApiResponse(
@@ -236,15 +229,6 @@ class _Review(_Record):
         return Response(self.out(record).data)
 
 
-def _end_events():
-    return EndEvent.objects.select_related("user", "reviewer", "reopened_by", "feedback").order_by(_pending_first(), "-created_at")
-
-
-def _end_attempts():
-    risk_first = Case(When(refusal=Refusal.RISK_VETO, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return EndAttempt.objects.select_related("user", "reviewer").order_by(_pending_first(), risk_first, "-created_at")
-
-
 @extend_schema_view(
     get=extend_schema(summary="The queue of ends", parameters=[EndEventFilters], responses={200: EndEventOut(many=True), 404: NOT_MODERATOR}, tags=["moderation"])
 )
@@ -254,21 +238,21 @@ class EndEventQueue(_Queue):
     model = EndEvent
     filters_class = EndEventFilters
     serializer_class = EndEventOut
-    base_queryset = staticmethod(_end_events)
+    base_queryset = staticmethod(end_event_queue)
 
 
 @extend_schema_view(get=extend_schema(summary="One end, with its transcript and decision", responses={200: EndEventDetailOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndEventDetail(_Detail):
     model = EndEvent
     out = EndEventDetailOut
-    base_queryset = staticmethod(_end_events)
+    base_queryset = staticmethod(end_event_queue)
 
 
 @extend_schema_view(post=extend_schema(summary="Review an end", request=ReviewIn, responses={200: EndEventOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndEventReview(_Review):
     model = EndEvent
     out = EndEventOut
-    base_queryset = staticmethod(_end_events)
+    base_queryset = staticmethod(end_event_queue)
 
 
 @extend_schema_view(
@@ -288,11 +272,11 @@ class EndEventReopen(_Record):
 
     model = EndEvent
     out = EndEventOut
-    base_queryset = staticmethod(lambda: _end_events().select_related("branch"))
+    base_queryset = staticmethod(lambda: end_event_queue().select_related("branch"))
 
     def post(self, request, pk):
         event = self.get_object(pk)
-        services.end_event_reopen(end_event=event, staff_user=request.user)
+        end_event_reopen(end_event=event, staff_user=request.user)
         return Response(EndEventOut(self.get_object(pk)).data)
 
 
@@ -305,18 +289,18 @@ class EndAttemptQueue(_Queue):
     model = EndAttempt
     filters_class = EndAttemptFilters
     serializer_class = EndAttemptOut
-    base_queryset = staticmethod(_end_attempts)
+    base_queryset = staticmethod(end_attempt_queue)
 
 
 @extend_schema_view(get=extend_schema(summary="One refused end, with its transcript and decision", responses={200: EndAttemptDetailOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndAttemptDetail(_Detail):
     model = EndAttempt
     out = EndAttemptDetailOut
-    base_queryset = staticmethod(_end_attempts)
+    base_queryset = staticmethod(end_attempt_queue)
 
 
 @extend_schema_view(post=extend_schema(summary="Review a refused end", request=ReviewIn, responses={200: EndAttemptOut, 404: NOT_MODERATOR}, tags=["moderation"]))
 class EndAttemptReview(_Review):
     model = EndAttempt
     out = EndAttemptOut
-    base_queryset = staticmethod(_end_attempts)
+    base_queryset = staticmethod(end_attempt_queue)

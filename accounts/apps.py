@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Sign-up and the demo accounts; logging in and out are Django's own views."""
+
+    name = "accounts"

@@ -38,7 +38,7 @@ PAGE_TURNS, SIDEBAR = 10, 30
 
 def uncached(call):
     """Run call with the chat pages' markdown rendered afresh every time."""
-    from conversations.templatetags import chat
+    from conversations import markdown as chat
 
     cached = chat.render_markdown
     chat.render_markdown = cached.__wrapped__

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 
+from conversations.providers.registry import ModelChoice, model_choices
 from moderation.models import EndFeedback
 
 
@@ -25,6 +26,27 @@ class SendForm(MessageForm):
     branch = forms.UUIDField(widget=forms.HiddenInput)
 
 
+class NewChatForm(MessageForm):
+    """The first message of a new chat and the model it talks to (the choices of GET models/)."""
+
+    # Optional: without a choice (a form from before the picker, a page with one model) the
+    # conversation gets the default, as POST conversations/ does.
+    model = forms.ChoiceField(label="Model", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.choices = {f"{choice.provider}:{choice.model}": choice for choice in model_choices()}
+        self.fields["model"].choices = [(key, f"{choice.model} ({choice.provider})") for key, choice in self.choices.items()]
+        self.fields["model"].initial = next(iter(self.choices))
+
+    def clean_model(self) -> ModelChoice:
+        return self.choices[self.cleaned_data["model"] or next(iter(self.choices))]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search conversations", required=False, max_length=200)
+
+
 class SwitchForm(forms.Form):
     message = forms.UUIDField()
 
@@ -39,5 +61,7 @@ class FeedbackForm(forms.Form):
 
 
 class RenameForm(forms.Form):
-    title = forms.CharField(label="Title", max_length=200, required=False)
+    title = forms.CharField(
+        label="Title", max_length=200, required=False, widget=forms.TextInput(attrs={"autofocus": True})
+    )
 

@@ -1,7 +1,7 @@
 """Reads shared by the pages, the API and the pipeline, each in a fixed number of queries."""
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from conversations.models import Branch, Conversation, Message
 from moderation.models import EndEvent
@@ -10,6 +10,36 @@ from moderation.models import EndEvent
 def conversations_for(user) -> QuerySet[Conversation]:
     """The user's conversations; a deleted one is gone for its owner at once."""
     return Conversation.objects.filter(owner=user, deleted_at__isnull=True)
+
+
+def deleted_conversations_for(user) -> QuerySet[Conversation]:
+    """The user's deleted conversations not purged yet: the ones a delete can still be undone for."""
+    return Conversation.objects.filter(owner=user, deleted_at__isnull=False)
+
+
+SEARCH_LIMIT = 50
+
+
+def conversations_search(user, query: str, limit: int = SEARCH_LIMIT) -> list[tuple[Conversation, str]]:
+    """The user's conversations whose title or any message contains the query (any case), newest
+    first, each with the text to show: the first matching message, or the title. Two queries."""
+    query = query.strip()
+    if not query:
+        return []
+    mine = conversations_for(user)
+    by_message = Message.objects.filter(conversation__in=mine, content__icontains=query)
+    matching = (
+        mine.filter(Q(title__icontains=query) | Q(pk__in=by_message.values("conversation_id")))
+        .select_related("active_branch")
+        .order_by("-updated_at", "-created_at")[:limit]
+    )
+    conversations = list(matching)
+    first_match: dict = {}
+    for conversation_id, content in (
+        by_message.filter(conversation_id__in=[c.id for c in conversations]).order_by("created_at").values_list("conversation_id", "content")
+    ):
+        first_match.setdefault(conversation_id, content)
+    return [(c, first_match.get(c.id, "")) for c in conversations]
 
 
 def conversation_detail_qs(user) -> QuerySet[Conversation]:

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from chatsite import errors
 from chatsite.errors import DomainError
+from conversations.markdown import cut_at_word, plain_text
 from conversations.models import Branch, Conversation, Message
 from conversations.providers.registry import get_provider
 from conversations.queue import reply_enqueue
@@ -66,6 +67,28 @@ def conversation_create(*, user, title: str = "", provider: str | None = None, m
     return conversation
 
 
+def title_from(content: str) -> str:
+    """A conversation's title from its first message: plain text (no markdown symbols), cut
+    after a whole word."""
+    return cut_at_word(plain_text(content), TITLE_LENGTH)
+
+
+@transaction.atomic
+def conversation_start(
+    *, user, content: str, provider: str | None = None, model: str | None = None
+) -> tuple[Conversation, Message, Message]:
+    """A new conversation with its first message and that message's pending reply. The pages
+    start a chat this way, so no empty conversation is ever saved; the message is checked first,
+    so an empty one creates nothing."""
+    content = _clean_content(content)
+    conversation = conversation_create(user=user, provider=provider, model=model)
+    branch = conversation.active_branch
+    branch.conversation = conversation
+    user_message, reply = _add_turn(branch=branch, parent=None, content=content)
+    conversation.title = title_from(content)
+    return conversation, user_message, reply
+
+
 @transaction.atomic
 def conversation_update(*, conversation: Conversation, title: str | None = None, active_branch: Branch | None = None) -> Conversation:
     fields = ["updated_at"]
@@ -89,6 +112,13 @@ def conversation_delete(*, conversation: Conversation) -> None:
     conversation.deleted_at = now
 
 
+@transaction.atomic
+def conversation_restore(*, conversation: Conversation) -> None:
+    """Undo a delete: the conversation is back where it was, as long as it has not been purged."""
+    Conversation.objects.filter(pk=conversation.pk, deleted_at__isnull=False).update(deleted_at=None)
+    conversation.deleted_at = None
+
+
 def _add_turn(*, branch: Branch, parent: Message | None, content: str) -> tuple[Message, Message]:
     """Save a user message and its pending reply under `parent`, move the tip, enqueue the reply."""
     conversation = branch.conversation
@@ -108,7 +138,7 @@ def _add_turn(*, branch: Branch, parent: Message | None, content: str) -> tuple[
     branch.save(update_fields=["tip"])
     update = {"updated_at": timezone.now()}
     if not conversation.title:
-        update["title"] = " ".join(content.split())[:TITLE_LENGTH]
+        update["title"] = title_from(content)
     Conversation.objects.filter(pk=conversation.pk).update(**update)
     reply_enqueue(reply=reply)
     return user_message, reply
@@ -151,6 +181,11 @@ def message_edit(*, user, message: Message, content: str) -> tuple[Branch, Messa
         raise errors.invalid("Only your own messages can be edited; retry an assistant reply instead.")
     conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
     parent = message.parent
+    if parent is None and conversation.title == title_from(message.content):
+        # The title was made from the first message, and the user rewrote that message: the
+        # title follows, so words the user took back do not stay at the top of the page.
+        conversation.title = title_from(content)
+        conversation.save(update_fields=["title"])
     branch = _fork(conversation=conversation, message=message, parent=parent)
     user_message, reply = _add_turn(branch=branch, parent=parent, content=content)
     return branch, user_message, reply

@@ -7,6 +7,8 @@ from conversations import views
 app_name = "chat"
 
 urlpatterns = [
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's): answer it.
+    path("favicon.ico", views.favicon),
     path("", views.home, name="home"),
     path("c/", views.conversation_list, name="list"),
     path("c/new/", views.conversation_new, name="new"),
@@ -17,6 +19,7 @@ urlpatterns = [
     path("c/<uuid:pk>/end/", views.branch_end, name="end"),
     path("c/<uuid:pk>/rename/", views.conversation_rename, name="rename"),
     path("c/<uuid:pk>/delete/", views.conversation_delete, name="delete"),
+    path("c/<uuid:pk>/restore/", views.conversation_restore, name="restore"),
     path("c/<uuid:pk>/messages/<uuid:message_pk>/edit/", views.message_edit, name="edit"),
     path("c/<uuid:pk>/messages/<uuid:message_pk>/retry/", views.message_retry, name="retry"),
     path("c/<uuid:pk>/ends/<uuid:event_pk>/feedback/", views.end_feedback, name="feedback"),

@@ -1,63 +1,50 @@
-"""Template helpers for the chat pages: markdown that is safe to show, and small display helpers.
+"""Template helpers for the chat pages: markdown that is safe to show, and small display helpers."""
 
-Messages come from users and from a model, so both are untrusted. Markdown is rendered with raw
-HTML turned off (any tag is shown as text), then the HTML is cleaned by an allow-list sanitiser,
-so no script, event handler, style or `javascript:` link can reach the page even if the renderer
-had a bug.
-"""
-
+import re
 from functools import lru_cache
 
-import nh3
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+from conversations import markdown
 
 register = template.Library()
-
-ALLOWED_TAGS = {
-    "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol",
-    "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "code": {"class"}, "ol": {"start"}}
-URL_SCHEMES = {"http", "https", "mailto"}
-
-
-@lru_cache(maxsize=1)
-def _renderer() -> MarkdownIt:
-    # Images are off: a model or a user could otherwise make every reader's browser fetch a URL.
-    return MarkdownIt("commonmark", {"html": False, "breaks": True}).enable(["table", "strikethrough"]).disable("image")
-
-
-def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
-    # Only the renderer's own code-language classes, so content cannot borrow the page's styles.
-    if element == "code" and attribute == "class":
-        return value if value.startswith("language-") and value[9:].replace("-", "").isalnum() else None
-    return value
-
-
-# A chat page renders every message on its path at each load (and again when a reply finishes),
-# while a message's text never changes once written: the texts of the last few pages shown are
-# kept, per process, by their content.
-@lru_cache(maxsize=512)
-def render_markdown(text: str) -> SafeString:
-    html = _renderer().render(text or "")
-    cleaned = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        attribute_filter=_keep_attribute,
-    )
-    return mark_safe(cleaned)  # noqa: S308 - sanitised just above
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> SafeString:
-    return render_markdown(text)
+    # Through the module, so a benchmark can swap the cached function for the uncached one.
+    return markdown.render_markdown(text)
+
+
+@register.filter
+def highlight(text: str, query: str) -> SafeString:
+    """The text, escaped, with every occurrence of the query (any case) marked."""
+    text = escape(text or "")
+    query = escape((query or "").strip())
+    if not query:
+        return mark_safe(text)  # noqa: S308 - escaped above
+    marked = re.sub(re.escape(query), lambda match: f"<mark>{match.group(0)}</mark>", text, flags=re.IGNORECASE)
+    return mark_safe(marked)  # noqa: S308 - escaped above, only <mark> added
+
+
+@register.simple_tag
+def markdown_rules() -> dict:
+    return markdown.sanitiser_rules()
+
+
+@register.simple_tag
+def chat_assets() -> dict:
+    """The scripts static/chat/chat.js loads only when a page needs them (static/vendor/)."""
+    return {
+        "markdown": static("vendor/markdown-it/markdown-it.min.js"),
+        "purify": static("vendor/dompurify/purify.min.js"),
+        "highlight": static("vendor/highlight/highlight.min.js"),
+    }
 
 
 @register.simple_tag

@@ -1,19 +1,34 @@
 // Progressive enhancement for the chat pages. Without this file every page still works: forms
-// POST and redirect, and a pending reply appears on reload. With it:
-//  - forms marked data-enhance are submitted in the background and the page the server renders
-//    in answer is swapped in (so the server stays the only place that decides what a page shows);
+// POST and redirect, and a pending reply appears when the page reloads itself. With it:
+//  - forms marked data-enhance (and links marked data-enhance-link) load in the background and
+//    the page the server renders in answer is swapped in (so the server stays the only place
+//    that decides what a page shows);
 //  - a send, edit or retry asks for an event stream: the server answers with the page, then the
-//    new reply's events in the same response (one request, where a redirect, the page and the
-//    stream would be three); if that response breaks off, the reply is read from its stream;
-//  - any other pending reply streams in from the server-sent-events endpoint, with a typing
-//    indicator, and reconnects after a network drop, resuming where it stopped;
-//  - Enter sends, Shift+Enter starts a new line.
+//    new reply's events in the same response; if that response breaks off, the reply is read
+//    from its stream. Any other pending reply streams from the server-sent-events endpoint and
+//    reconnects after a network drop, resuming where it stopped;
+//  - a streaming reply is shown as formatted markdown as it grows, rendered by markdown-it and
+//    cleaned by DOMPurify with the server's own allow-list (#markdown-rules), and the page
+//    follows it; Stop ends it;
+//  - errors appear beside the composer and are announced; the draft is kept in sessionStorage
+//    until it is sent, so neither a refusal nor a reload loses it;
+//  - copy buttons on replies and code blocks, code highlighting (highlight.js, loaded only when
+//    a page shows code), a composer that grows with its text, Enter to send (a new line on
+//    touch screens), Escape to cancel an edit or a rename;
+//  - when a chat ends, focus moves to the notice that says so.
 (function () {
   "use strict";
 
   const streams = new Map(); // message id -> ReplyStream
   let adopting = null; // the reply whose events come in the response being read (see follow())
+  let endedJustNow = false; // a reply ended the chat: focus the notice after the next swap
   const RECONNECT_DELAYS = [1000, 2000, 4000, 8000, 15000];
+  const touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+
+  function readJSON(id) {
+    const element = document.getElementById(id);
+    try { return element ? JSON.parse(element.textContent) : null; } catch (error) { return null; }
+  }
 
   function announce(text) {
     const region = document.getElementById("announcer");
@@ -21,6 +36,58 @@
     region.textContent = "";
     // A fresh text node after a tick, so screen readers announce a repeat too.
     window.setTimeout(function () { region.textContent = text; }, 50);
+  }
+
+  // Scripts loaded on demand, once each: the markdown renderer and sanitiser when a reply
+  // streams, the highlighter when a page shows code. A chat page without either loads neither.
+  const loading = new Map();
+  function loadScript(url) {
+    if (!url) return Promise.reject(new Error("no script"));
+    if (!loading.has(url)) {
+      loading.set(url, new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = url;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      }));
+    }
+    return loading.get(url);
+  }
+
+  // Markdown while streaming: the server's renderer settings (CommonMark, raw HTML off, line
+  // breaks kept, tables and strikethrough, no images) and its sanitiser allow-list.
+  let markdown = null;
+  function markdownReady() {
+    if (markdown) return Promise.resolve(markdown);
+    const assets = readJSON("chat-assets") || {};
+    return Promise.all([loadScript(assets.markdown), loadScript(assets.purify)]).then(function () {
+      const rules = readJSON("markdown-rules");
+      if (!rules || !window.markdownit || !window.DOMPurify) throw new Error("markdown unavailable");
+      const md = window.markdownit("commonmark", { html: false, breaks: true }).enable(["table", "strikethrough"]).disable("image");
+      const purify = window.DOMPurify;
+      const attributes = new Set();
+      Object.values(rules.attributes).forEach(function (names) { names.forEach(function (name) { attributes.add(name); }); });
+      const codeClass = new RegExp(rules.codeClass);
+      const schemes = new RegExp("^(?:" + rules.schemes.join("|") + "):", "i");
+      purify.addHook("uponSanitizeAttribute", function (node, data) {
+        const tag = node.nodeName.toLowerCase();
+        const allowed = rules.attributes[tag] || [];
+        if (allowed.indexOf(data.attrName) < 0) data.keepAttr = false;
+        else if (tag === "code" && data.attrName === "class" && !codeClass.test(data.attrValue)) data.keepAttr = false;
+        else if (data.attrName === "href" && !schemes.test(data.attrValue)) data.keepAttr = false;
+      });
+      purify.addHook("afterSanitizeAttributes", function (node) {
+        if (node.nodeName === "A" && node.hasAttribute("href")) node.setAttribute("rel", rules.linkRel);
+      });
+      const config = { ALLOWED_TAGS: rules.tags, ALLOWED_ATTR: Array.from(attributes), ALLOW_DATA_ATTR: false, ALLOW_ARIA_ATTR: false };
+      markdown = function (text) { return purify.sanitize(md.render(text), config); };
+      return markdown;
+    });
+  }
+
+  function nearBottom() {
+    return window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 160;
   }
 
   // One reply's live stream. It survives page swaps: attach() moves it onto the new element.
@@ -31,7 +98,9 @@
       this.finished = false;
       this.failures = 0;
       this.source = null;
+      this.frame = 0;
       this.attach(element);
+      markdownReady().then(() => this.render(), function () { /* plain text it is */ });
       if (live) this.open();
     }
 
@@ -40,15 +109,20 @@
       if (this.finished) return;
       if (name === "token") {
         this.text += JSON.parse(data).text;
-        this.render();
+        this.schedule();
       } else if (name === "reset") {
         this.text = "";
-        this.render();
+        this.schedule();
       } else if (name === "done") {
         this.finish();
         const done = JSON.parse(data);
-        if (done.status === "complete") {
+        if (done.ended) {
+          endedJustNow = true;
+          announce("The assistant replied: " + this.text + " The conversation has ended.");
+        } else if (done.status === "complete") {
           announce("The assistant replied: " + this.text);
+        } else if (done.status === "stopped") {
+          announce("Stopped. The reply so far is kept.");
         } else {
           announce("The reply failed. " + (done.error || "You can retry it."));
         }
@@ -102,14 +176,32 @@
       line.hidden = !text;
     }
 
+    // Tokens can come faster than the screen refreshes: the text is drawn at most once a frame.
+    schedule() {
+      if (this.frame) return;
+      this.frame = window.requestAnimationFrame(() => { this.frame = 0; this.render(); });
+    }
+
     render() {
       const target = this.element.querySelector(".stream-text");
-      if (target) target.textContent = this.text;
+      if (!target) return;
+      const follow = nearBottom();
+      if (markdown) {
+        target.innerHTML = markdown(this.text);
+        target.classList.add("formatted");
+      } else {
+        target.textContent = this.text;
+      }
       this.element.classList.toggle("has-text", this.text.length > 0);
+      // Keep the newest line in view above the composer, unless the reader scrolled up to read.
+      if (follow && this.text) window.scrollTo(0, document.documentElement.scrollHeight);
     }
 
     finish() {
       this.finished = true;
+      if (this.frame) window.cancelAnimationFrame(this.frame);
+      this.frame = 0;
+      this.render();
       if (this.source) this.source.close();
       this.element.setAttribute("aria-busy", "false");
     }
@@ -129,10 +221,108 @@
     });
   }
 
+  // Copy buttons and code highlighting on the finished messages of the page.
+  function enhanceMessages(root) {
+    root.querySelectorAll("[data-copy][hidden]").forEach(function (button) {
+      if (navigator.clipboard) button.hidden = false;
+    });
+    const blocks = root.querySelectorAll(".message-body:not(.streaming) pre");
+    blocks.forEach(function (pre, index) {
+      if (!navigator.clipboard || pre.querySelector(".copy-code")) return;
+      const message = pre.closest("[data-message]");
+      const number = message ? message.dataset.number : "";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "button small copy-code";
+      button.textContent = "Copy code";
+      button.setAttribute("aria-label", "Copy code block " + (index + 1) + (number ? " of message " + number : ""));
+      button.dataset.copyCode = "";
+      pre.appendChild(button);
+    });
+    const code = root.querySelectorAll(".message-body:not(.streaming) pre code:not(.hljs)");
+    const assets = readJSON("chat-assets") || {};
+    if (code.length && assets.highlight) {
+      loadScript(assets.highlight).then(function () {
+        code.forEach(function (element) {
+          if (!element.isConnected || element.classList.contains("hljs")) return;
+          // Only the language the writer named: guessing is slow and often wrong for short snippets.
+          const named = Array.from(element.classList).find(function (name) { return name.startsWith("language-"); });
+          if (named && window.hljs.getLanguage(named.slice(9))) window.hljs.highlightElement(element);
+        });
+      }, function () { /* plain code it is */ });
+    }
+  }
+
+  function copy(text, button) {
+    navigator.clipboard.writeText(text).then(function () {
+      const label = button.textContent;
+      button.textContent = "Copied";
+      announce("Copied to the clipboard.");
+      window.setTimeout(function () { button.textContent = label; }, 2000);
+    }, function () { showError("Could not copy: the browser did not allow it."); });
+  }
+
   function scrollToEnd() {
     const anchor = location.hash && document.getElementById(location.hash.slice(1));
     if (anchor && anchor.id !== "composer") anchor.scrollIntoView({ block: "center" });
     else window.scrollTo(0, document.body.scrollHeight);
+  }
+
+  // Drafts: what is typed in a composer is kept per conversation ("new" on the new-chat page)
+  // in sessionStorage, until the server has accepted it.
+  function draftKey(form) { return form && form.dataset.draft ? "draft:" + form.dataset.draft : null; }
+
+  function saveDraft(field) {
+    const key = draftKey(field.form);
+    if (!key) return;
+    try {
+      if (field.value) sessionStorage.setItem(key, field.value);
+      else sessionStorage.removeItem(key);
+    } catch (error) { /* storage full or off: the page still keeps the text while it is open */ }
+  }
+
+  function restoreDraft() {
+    const field = document.querySelector("[data-composer] textarea");
+    if (!field || field.value) return;
+    try {
+      const saved = sessionStorage.getItem(draftKey(field.form));
+      if (saved) field.value = saved;
+    } catch (error) { /* nothing saved */ }
+  }
+
+  function clearDraft(key) {
+    try { if (key) sessionStorage.removeItem(key); } catch (error) { /* nothing to clear */ }
+  }
+
+  function grow(field) {
+    // Every browser: as tall as the text, up to the limit the stylesheet sets (then it scrolls).
+    field.style.height = "auto";
+    field.style.height = field.scrollHeight + 2 + "px";
+  }
+
+  function afterRender(push) {
+    restoreDraft();
+    attachStreams(document);
+    enhanceMessages(document);
+    document.querySelectorAll("[data-composer] textarea").forEach(grow);
+    const ended = document.getElementById("ended");
+    const error = document.querySelector("#app .composer-error:not(:empty), #app .alert-error");
+    const autofocus = document.querySelector("#app [autofocus]");
+    if (endedJustNow && ended) {
+      endedJustNow = false;
+      ended.focus();
+      announce(ended.querySelector("h2").textContent + ". " + (ended.querySelector("p") || {}).textContent);
+      ended.scrollIntoView({ block: "nearest" });
+      return true;
+    }
+    endedJustNow = false;
+    if (error) announce(error.textContent.trim());
+    if (autofocus) autofocus.focus();
+    else if (push || document.activeElement === document.body) {
+      const composer = document.querySelector("[data-composer] textarea");
+      if (composer && push) composer.focus();
+    }
+    return false;
   }
 
   // Swap the server's answer into the page, keeping what the user was typing.
@@ -143,16 +333,15 @@
     const draft = document.querySelector("[data-composer] textarea");
     const hadFocus = draft && document.activeElement === draft;
     const draftText = draft ? draft.value : "";
+    const draftForm = draft ? draft.form.dataset.draft : null;
     document.getElementById("app").replaceWith(incoming);
     document.title = doc.title;
     if (push) history.pushState(null, "", url);
     const composer = document.querySelector("[data-composer] textarea");
-    if (composer && !composer.value && draftText && !push) composer.value = draftText;
-    attachStreams(document);
-    const autofocus = document.querySelector("#app [autofocus]");
-    if (autofocus) autofocus.focus();
-    else if (composer && (hadFocus || push)) composer.focus();
-    scrollToEnd();
+    if (composer && !composer.value && draftText && !push && draftForm === composer.form.dataset.draft) composer.value = draftText;
+    const focused = afterRender(push);
+    if (!focused && composer && hadFocus && !document.querySelector("#app [autofocus]")) composer.focus();
+    if (!focused) scrollToEnd();
   }
 
   let refreshing = null;
@@ -166,17 +355,19 @@
     return refreshing;
   }
 
-  function showNetworkError() {
-    const main = document.getElementById("main");
-    if (!main) return;
-    let alert = main.querySelector(".alert-network");
-    if (!alert) {
-      alert = document.createElement("div");
-      alert.className = "alert alert-error alert-network";
-      alert.setAttribute("role", "alert");
-      main.insertBefore(alert, main.querySelector(".transcript") || main.firstChild);
+  // Errors go beside the composer, where the user is looking, and are announced.
+  function showError(text) {
+    let slot = document.querySelector("#app .composer-error");
+    if (!slot) {
+      const main = document.getElementById("main");
+      if (!main) return;
+      slot = document.createElement("div");
+      slot.className = "composer-error";
+      slot.setAttribute("role", "alert");
+      main.appendChild(slot);
     }
-    alert.textContent = "Could not reach the server. Check your connection and try again.";
+    slot.textContent = text;
+    announce(text);
   }
 
   // The server-sent events of a fetch() response, as {name, data}. Comment lines (keep-alives)
@@ -210,13 +401,14 @@
   // The answer to a streamed send: the page to show, then the new reply's events. The reply is
   // adopted from the page without an EventSource of its own; if the response ends before `done`
   // (a dropped connection, or the server's own `error` event), the reply is read from its stream.
-  async function follow(response) {
+  async function follow(response, sentDraft) {
     let stream = null;
     let failed = false;
     try {
       for await (const event of readEvents(response)) {
         if (event.name === "page") {
           const page = JSON.parse(event.data);
+          clearDraft(sentDraft);
           adopting = page.reply;
           try { swap(page.html, page.url, true); } finally { adopting = null; }
           stream = streams.get(page.reply);
@@ -242,6 +434,7 @@
     const data = new FormData(form, submitter);
     const options = { method: method, credentials: "same-origin", headers: { Accept: "text/html" } };
     const streamed = form.hasAttribute("data-stream") && window.TextDecoderStream;
+    const sentDraft = form.hasAttribute("data-composer") ? draftKey(form) : null;
     if (streamed) options.headers.Accept = "text/event-stream, text/html;q=0.9";
     if (method === "GET") {
       action.search = new URLSearchParams(data).toString();
@@ -254,10 +447,11 @@
     try {
       const response = await fetch(action, options);
       if (streamed && (response.headers.get("Content-Type") || "").startsWith("text/event-stream")) {
-        await follow(response);
+        await follow(response, sentDraft);
         return;
       }
       const html = await response.text();
+      if (response.ok) clearDraft(sentDraft);
       // A redirect (the normal answer to a POST) or a GET moves to a new address; an error
       // answer re-renders the page at the form's address, which must not enter the history.
       const url = new URL(response.url);
@@ -266,30 +460,84 @@
     } catch (error) {
       buttons.forEach(function (button) { button.disabled = false; });
       form.removeAttribute("aria-busy");
-      showNetworkError();
+      showError("Could not reach the server. Check your connection and try again; your message is kept.");
+    }
+  }
+
+  async function visit(link) {
+    try {
+      const response = await fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
+      swap(await response.text(), response.url + new URL(link.href).hash, true);
+    } catch (error) {
+      location.assign(link.href);
     }
   }
 
   document.addEventListener("submit", function (event) {
     const form = event.target;
     if (!form.matches("form[data-enhance]") || !window.fetch) return;
-    if (form.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
     event.preventDefault();
+    if (form.getAttribute("aria-busy") === "true") return;
+    const menu = form.closest("details.menu");
+    if (menu) menu.open = false;
     submit(form, event.submitter);
+  });
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a[data-enhance-link]");
+    if (link && window.fetch && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+      event.preventDefault();
+      visit(link);
+      return;
+    }
+    const copyReply = event.target.closest("[data-copy]");
+    if (copyReply) {
+      const body = copyReply.closest("[data-message]").querySelector(".message-body");
+      copy(body.innerText.trim(), copyReply);
+      return;
+    }
+    const copyCode = event.target.closest("[data-copy-code]");
+    if (copyCode) copy(copyCode.parentElement.querySelector("code").innerText, copyCode);
+  });
+
+  document.addEventListener("input", function (event) {
+    const field = event.target;
+    if (!field.matches("[data-composer] textarea")) return;
+    saveDraft(field);
+    grow(field);
   });
 
   document.addEventListener("keydown", function (event) {
     const field = event.target;
-    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    if (event.key === "Escape" && field.closest("[data-edit], [data-rename]")) {
+      const cancel = field.form.querySelector("[data-cancel]");
+      if (cancel) { event.preventDefault(); cancel.click(); }
+      return;
+    }
+    if (event.key === "Escape" && field.closest("details.menu")) {
+      const menu = field.closest("details.menu");
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      return;
+    }
+    // On a touch screen Enter starts a new line, as on a phone's keyboard; the button sends.
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || touch) return;
     if (!field.matches("[data-composer] textarea")) return;
     event.preventDefault();
+    const send = field.form.querySelector("button[type=submit]");
+    if (send && send.disabled) {
+      showError("The assistant is still replying. Wait for the reply to finish (or stop it), then send again.");
+      return;
+    }
     if (field.value.trim()) field.form.requestSubmit();
   });
 
   window.addEventListener("popstate", function () { refresh(); });
 
   document.addEventListener("DOMContentLoaded", function () {
-    attachStreams(document);
+    document.documentElement.classList.add("js");
+    if (touch) document.documentElement.classList.add("touch");
+    afterRender(false);
     if (document.querySelector(".transcript")) scrollToEnd();
   });
 })();

@@ -15,7 +15,11 @@ from tests.live import ABUSE, wait_until
 pytestmark = pytest.mark.django_db(transaction=True)
 
 def composer(page):
-    return page.get_by_role("textbox", name="Message")
+    return page.get_by_role("textbox", name="Message", exact=True)
+
+
+def open_menu(page):
+    page.locator("summary", has_text="Conversation options").click()
 
 
 def assistant_messages(page):
@@ -65,7 +69,7 @@ def test_a_sent_message_streams_its_reply_in_live(tab):
     reply = Message.objects.get(role="assistant")
     snapshots = page.evaluate("window.snapshots")
     assert len(snapshots) >= 3, f"the reply should grow token by token, saw {snapshots}"
-    assert all(reply.content.startswith(snapshot) for snapshot in snapshots)
+    assert all(reply.content.startswith(snapshot.strip()) for snapshot in snapshots)
     assert page.evaluate("window.typingSeen")
     expect(assistant_messages(page).last).to_contain_text("offline assistant")
     expect(page.locator("#announcer")).to_contain_text("The assistant replied")
@@ -91,7 +95,8 @@ def test_a_send_brings_its_reply_in_its_own_response_without_a_second_request(ta
 
     send(page, "What is a good name for a goldfish?")
 
-    assert [url for method, url in made if method == "POST"] == [page.url.split("#")[0] + "send/"]
+    # The first message of a new chat: one POST starts the conversation and brings its reply.
+    assert [url for method, url in made if method == "POST"] == [tab.base_url + "/c/new/"]
     assert not [url for _, url in made if "/stream/" in url], "the reply came in the send's own response"
     reply = Message.objects.get(role="assistant")
     expect(page.locator("#announcer")).to_have_text(f"The assistant replied: {reply.content}")
@@ -111,7 +116,7 @@ def test_a_send_whose_response_breaks_off_reads_the_rest_of_the_reply_from_its_s
         body = response.body()
         route.fulfill(response=response, body=body[: body.index(b"\n\n") + 2])
 
-    page.route("**/send/", cut_after_the_page)
+    page.route("**/c/new/", cut_after_the_page)
     made = requests_made(page)
 
     send(page, "What is a good name for a goldfish?")
@@ -136,7 +141,7 @@ def test_abuse_until_the_end_shows_the_notice_instead_of_the_composer_and_takes_
     expect(notice).to_be_visible()
     expect(notice).to_contain_text("The assistant ended this conversation")
     expect(notice).to_contain_text("after several attempts to steer the conversation away from abusive messages")
-    expect(notice.get_by_role("button", name="New chat")).to_be_visible()
+    expect(notice.get_by_role("link", name="New chat")).to_be_visible()
     expect(composer(page)).to_have_count(0)
     expect(page.get_by_role("button", name="Send")).to_have_count(0)
     expect(page.get_by_role("button", name="End conversation")).to_have_count(0)
@@ -174,13 +179,13 @@ def test_editing_a_message_of_an_ended_branch_continues_in_a_new_branch_and_the_
     expect(ended_notice(page)).to_have_count(0)
     send(page, "Somewhere warm, please.")
     expect(assistant_messages(page)).to_have_count(2)
-    navigator = page.locator("li.message.user").first.get_by_role("form", name="Versions of this message")
+    navigator = page.locator("li.message.user").first.get_by_role("form", name=re.compile("Versions of message"))
     expect(navigator).to_contain_text("2 / 2")
 
     navigator.get_by_role("button", name="Previous version").click()
     expect(ended_notice(page)).to_be_visible()
     expect(page.locator("li.message.user").first).to_contain_text(ABUSE[0])
-    expect(page.locator("li.message.user").first.get_by_role("form", name="Versions of this message")).to_contain_text("1 / 2")
+    expect(page.locator("li.message.user").first.get_by_role("form", name=re.compile("Versions of message"))).to_contain_text("1 / 2")
     conversation.refresh_from_db()
     assert conversation.active_branch_id == ended_branch.id
 
@@ -200,7 +205,7 @@ def test_a_new_chat_starts_at_once_from_an_ended_conversation(tab):
     notice = ended_notice(page)
     expect(notice).to_contain_text("because you asked it to")
 
-    notice.get_by_role("button", name="New chat").click()
+    notice.get_by_role("link", name="New chat").click()
     expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
     expect(composer(page)).to_be_focused()
     send(page, "Hello again!")
@@ -250,7 +255,7 @@ def test_a_failed_reply_shows_its_error_and_retry_gets_an_answer(tab, owner):
     reply = assistant_messages(page).last
     expect(reply).to_contain_text("offline assistant")
     expect(reply.get_by_role("alert")).to_have_count(0)
-    expect(reply.get_by_role("form", name="Versions of this message")).to_contain_text("2 / 2")
+    expect(reply.get_by_role("form", name=re.compile("Versions of message"))).to_contain_text("2 / 2")
 
 
 def test_a_dropped_connection_reconnects_and_resumes_the_reply_without_repeating_it(open_browser_tab, owner, tmp_path):
@@ -299,7 +304,7 @@ def test_a_dropped_connection_reconnects_and_resumes_the_reply_without_repeating
         web.stop()
 
 
-def test_sending_while_a_reply_is_pending_or_after_the_end_shows_the_human_message(tab, owner):
+def test_while_a_reply_is_pending_send_waits_and_enter_says_why_beside_the_composer(tab, owner):
     conversation = new_conversation(owner)
     branch = conversation.active_branch
     question = Message.objects.create(conversation=conversation, branch=branch, role="user", content="Are you there?")
@@ -308,25 +313,49 @@ def test_sending_while_a_reply_is_pending_or_after_the_end_shows_the_human_messa
 
     page = tab.page
     tab.goto(f"/c/{conversation.pk}/")
+    expect(page.get_by_role("button", name="Send")).to_be_disabled()
     composer(page).fill("Hello??")
-    page.get_by_role("button", name="Send").click()
-    alert = page.locator(".alert-error")
-    expect(alert).to_have_text("The assistant is still replying. Wait for the reply to finish, then send again.")
+    composer(page).press("Enter")
+    alert = page.locator(".composer-error")
+    expect(alert).to_contain_text("The assistant is still replying.")
+    expect(page.locator("#announcer")).to_contain_text("The assistant is still replying.")
     expect(composer(page)).to_have_value("Hello??")
+    assert Message.objects.filter(conversation=conversation).count() == 2
 
-    # Another tab ended the conversation meanwhile: this one says so and shows the ended state.
-    Message.objects.filter(pk=pending.pk).update(status="complete", kind="answer", content="Yes.")
+
+def test_sending_from_a_stale_tab_after_the_end_keeps_the_draft_for_a_new_chat(tab, owner):
+    conversation = new_conversation(owner)
+    branch = conversation.active_branch
+    question = Message.objects.create(conversation=conversation, branch=branch, role="user", content="Are you there?")
+    answer = Message.objects.create(conversation=conversation, branch=branch, parent=question, role="assistant", content="Yes.", kind="answer")
+    Branch.objects.filter(pk=branch.pk).update(tip=answer)
+
+    page = tab.page
+    tab.goto(f"/c/{conversation.pk}/")
+    # Another tab ended the conversation meanwhile: this one says so, shows the ended state, and
+    # keeps what was typed, ready to go to a new chat.
     services.branch_end(branch=branch, initiated_by="user", reason="user_request", initiator_user=owner)
+    composer(page).fill("A long message I do not want to type again")
     page.get_by_role("button", name="Send").click()
-    expect(alert).to_contain_text("This conversation has ended and takes no more messages.")
-    expect(page.get_by_role("region", name="You ended this conversation")).to_be_visible()
+    notice = page.get_by_role("region", name="You ended this conversation")
+    expect(notice).to_be_visible()
+    expect(notice.get_by_role("alert")).to_contain_text("This conversation has ended and takes no more messages.")
     expect(composer(page)).to_have_count(0)
+    kept = notice.get_by_role("textbox", name="Your message was not sent")
+    expect(kept).to_have_value("A long message I do not want to type again")
+
+    notice.get_by_role("button", name="Send it in a new chat").click()
+    wait_for_reply(page, 1)
+    expect(page.locator("li.message.user")).to_have_text(re.compile("A long message I do not want to type again"))
+    assert Conversation.objects.filter(owner=owner).count() == 2
 
 
 def test_the_user_can_end_their_own_conversation_after_confirming(tab):
     page = tab.page
     tab.goto("/")
     send(page, "Hi there")
+    open_menu(page)
+    expect(page.get_by_text("Closes this chat for good")).to_be_visible()
     page.get_by_role("button", name="End conversation").click()
     expect(page.get_by_role("heading", name="End this conversation?")).to_be_visible()
     page.get_by_role("button", name="End conversation").click()
@@ -355,7 +384,7 @@ def test_a_visitor_signs_up_logs_out_and_logs_back_in(open_browser_tab):
     page.get_by_label(re.compile(r"^Password:?$")).fill("a long and unusual passphrase")
     page.get_by_role("button", name="Log in").click()
     expect(composer(page)).to_be_visible()
-    wait_until(lambda: Conversation.objects.filter(owner__username="newcomer").count() == 1, message="one conversation")
+    assert not Conversation.objects.filter(owner__username="newcomer").exists(), "no empty chat is saved"
 
 
 def test_without_javascript_a_message_is_sent_and_the_reply_appears_on_reload(open_browser_tab, owner):

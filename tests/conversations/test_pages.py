@@ -58,12 +58,39 @@ def test_the_front_door_opens_the_latest_conversation(page, owner):
     assert response["Location"] == detail(latest)
 
 
-def test_a_first_visit_starts_a_new_conversation(page, owner):
+def test_a_first_visit_opens_a_new_chat_that_is_saved_only_with_its_first_message(page, owner):
     response = page.get("/")
+    assert response["Location"] == reverse("chat:new")
+    html = page.get(reverse("chat:new")).content.decode()
+    assert "What can I help with?" in html and 'id="id_content"' in html
+    assert not Conversation.objects.exists(), "opening a new chat saves nothing"
+
+    response = page.post(reverse("chat:new"), {"content": "**Hello** there, can you name a goldfish?", "model": "local:local-offline-1"})
     conversation = Conversation.objects.get(owner=owner)
     assert response["Location"] == detail(conversation)
-    assert page.get("/").status_code == 302
-    assert Conversation.objects.filter(owner=owner).count() == 1
+    assert conversation.title == "Hello there, can you name a goldfish?"
+    assert list(Message.objects.values_list("role", flat=True).order_by("created_at")) == ["user", "assistant"]
+    assert page.get("/")["Location"] == detail(conversation)
+
+
+def test_an_empty_first_message_creates_nothing_and_keeps_the_chosen_model(page, owner, settings):
+    settings.LLM_CHOICES = ["local", "rejecting"]
+    response = page.post(reverse("chat:new"), {"content": "   ", "model": "rejecting:failing-1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "The message is empty. Write something to send." in html
+    assert '<option value="rejecting:failing-1" selected>' in html
+    assert not Conversation.objects.exists()
+
+
+def test_the_new_chat_page_offers_the_models_of_the_api(page, owner, settings, api):
+    settings.LLM_CHOICES = ["local", "rejecting"]
+    offered = [f"{c['provider']}:{c['model']}" for c in api.get("/api/v1/models/").json()["results"]]
+    html = page.get(reverse("chat:new")).content.decode()
+    assert all(f'<option value="{value}"' in html for value in offered)
+    page.post(reverse("chat:new"), {"content": "Hi", "model": offered[-1]})
+    conversation = Conversation.objects.get()
+    assert f"{conversation.provider}:{conversation.model}" == offered[-1]
 
 
 def test_signing_up_checks_the_password_and_logs_the_new_user_in(client):
@@ -75,8 +102,7 @@ def test_signing_up_checks_the_password_and_logs_the_new_user_in(client):
         {"username": "newcomer", "password1": "a long and unusual passphrase", "password2": "a long and unusual passphrase"},
     )
     assert response.status_code == 302
-    assert client.get("/").status_code == 302
-    assert Conversation.objects.filter(owner__username="newcomer").exists()
+    assert client.get("/")["Location"] == reverse("chat:new")
 
 
 def test_signing_up_is_closed_when_signup_is_off(client, settings):
@@ -101,8 +127,8 @@ def test_the_chat_page_shows_the_active_branch_and_a_labelled_composer(page, own
     assert "Name ideas for a goldfish?" in html
     assert "<strong>Bubbles</strong>" in html and "<code>Finn</code>" in html
     assert '<label for="id_content" class="visually-hidden">Message</label>' in html
-    assert ">Send</button>" in html and ">New chat</button>" in html and ">End conversation</button>" in html
-    assert ">Edit</button>" in html and ">Retry</button>" in html
+    assert ">Send</button>" in html and ">New chat</a>" in html and ">End conversation</button>" in html
+    assert 'aria-label="Edit message 1">Edit</button>' in html and 'aria-label="Retry message 2">Retry</button>' in html
     assert "csrfmiddlewaretoken" in html
 
 
@@ -116,7 +142,10 @@ def test_sending_without_javascript_redirects_back_and_shows_the_pending_reply(p
     reply = Message.objects.get(role="assistant")
     assert f'data-stream-url="/api/v1/messages/{reply.id}/stream/"' in html
     assert "The assistant is typing" in html
-    assert '<meta http-equiv="refresh" content="3">' in html, "without JavaScript the page reloads until the reply is here"
+    assert response["Location"] == detail(conversation), "no fragment: a reload of the address must reload the page"
+    refresh = f'<meta http-equiv="refresh" content="3;url={detail(conversation)}">'
+    assert refresh in html, "without JavaScript the page reloads until the reply is here"
+    assert re.search(r'<button class="button primary send" type="submit" disabled', html), "Send waits for the reply"
 
 
 def test_an_empty_message_is_refused_with_the_services_words(page, conversation):
@@ -289,24 +318,105 @@ def test_the_list_shows_newest_first_with_a_marker_for_ended_ones(page, owner):
     assert html.count('class="marker-ended"') == 1
 
 
-def test_renaming_and_deleting_a_conversation(page, conversation):
-    assert page.post(reverse("chat:rename", args=[conversation.pk]), {"title": "Fish"}).status_code == 302
+def test_renaming_inline_and_deleting_with_undo(page, conversation):
+    inline = page.get(detail(conversation) + "?rename=1").content.decode()
+    assert re.search(r'<input id="rename-title" name="title" value="Goldfish names" maxlength="200" autofocus', inline)
+    assert page.post(reverse("chat:rename", args=[conversation.pk]), {"title": "Fish", "inline": "1"}).status_code == 302
     conversation.refresh_from_db()
     assert conversation.title == "Fish"
-    assert "Delete “Fish”?" in page.get(reverse("chat:delete", args=[conversation.pk])).content.decode()
-    assert Conversation.objects.filter(pk=conversation.pk).exists(), "the confirmation page deletes nothing"
+    too_long = page.post(reverse("chat:rename", args=[conversation.pk]), {"title": "x" * 201, "inline": "1"})
+    assert too_long.status_code == 400 and 'id="rename-error" role="alert"' in too_long.content.decode()
+
     response = page.post(reverse("chat:delete", args=[conversation.pk]))
-    assert response["Location"] == reverse("chat:list")
+    assert response["Location"] == f"{reverse('chat:new')}?deleted={conversation.pk}"
     assert Conversation.objects.get(pk=conversation.pk).deleted_at is not None
-    assert "Deleted “Fish”." in page.get(reverse("chat:list")).content.decode()
     assert page.get(detail(conversation)).status_code == 404
-    assert "Fish" not in page.get(reverse("chat:list")).content.decode()
+    offer = page.get(response["Location"]).content.decode()
+    assert "Deleted “Fish”." in offer and reverse("chat:restore", args=[conversation.pk]) in offer
+    assert "Fish</span>" not in offer, "gone from the sidebar"
+
+    assert page.post(reverse("chat:restore", args=[conversation.pk]))["Location"] == detail(conversation)
+    assert Conversation.objects.get(pk=conversation.pk).deleted_at is None
+    assert page.get(detail(conversation)).status_code == 200
+
+
+def test_the_list_page_renames_on_its_own_page_with_the_field_focused_and_deletes_in_place(page, conversation):
+    rename = page.get(reverse("chat:rename", args=[conversation.pk])).content.decode()
+    assert re.search(r'<input type="text" name="title" value="Goldfish names" autofocus', rename)
+    response = page.post(reverse("chat:delete", args=[conversation.pk]), {"next": "list"})
+    assert response["Location"] == f"{reverse('chat:list')}?deleted={conversation.pk}"
+    assert "Deleted “Goldfish names”." in page.get(response["Location"]).content.decode()
+
+
+def test_searching_finds_titles_and_message_text_and_marks_the_match(page, owner, conversation):
+    turn(owner, conversation, "What do goldfish eat?", "Flakes, pellets and the odd **pea**; goldfish also like brine shrimp.")
+    other = services.conversation_create(user=owner, title="Trip to Lisbon")
+    turn(owner, other, "Where can I eat pastéis de nata?", "Try Belém.")
+    html = page.get(reverse("chat:list"), {"q": "BRINE"}).content.decode()
+    assert "1 conversation found" in html
+    assert "Goldfish names" in html and "Trip to Lisbon" not in html
+    assert "<mark>brine</mark> shrimp" in html
+    html = page.get(reverse("chat:list"), {"q": "lisbon"}).content.decode()
+    assert "Trip to <mark>Lisbon</mark>" in html
+    html = page.get(reverse("chat:list"), {"q": "<script>"}).content.decode()
+    assert "Nothing matches “&lt;script&gt;”" in html
+
+
+def test_the_sidebar_groups_conversations_by_date(page, owner, conversation):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = services.conversation_create(user=owner, title="Last month's chat")
+    Conversation.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=20))
+    html = page.get(detail(conversation)).content.decode()
+    assert html.index(">Today</h2>") < html.index('"conversation-title">Goldfish names') < html.index(">Previous 30 days</h2>")
+    assert html.index(">Previous 30 days</h2>") < html.index('"conversation-title">Last month')
+
+
+def test_a_title_is_plain_text_cut_at_a_word_and_follows_an_edited_first_message(owner):
+    conversation, first, reply = services.conversation_start(
+        user=owner, content="# You **worthless** bot, tell me how to `reverse` a list in Python without copying it"
+    )
+    conversation.refresh_from_db()
+    assert conversation.title == "You worthless bot, tell me how to reverse a list in Python…"
+    finish_reply(reply.id)
+    services.message_edit(user=owner, message=first, content="How do I reverse a list in Python?")
+    conversation.refresh_from_db()
+    assert conversation.title == "How do I reverse a list in Python?"
+    services.conversation_update(conversation=conversation, title="Mine")
+    finish_reply(conversation.active_branch.tip_id)
+    services.message_edit(user=owner, message=first, content="Something else")
+    conversation.refresh_from_db()
+    assert conversation.title == "Mine", "a title the user chose stays"
+
+
+def test_the_404_page_is_in_the_apps_layout_with_a_way_back(page, settings):
+    settings.DEBUG = False
+    response = page.get(f"/c/{uuid.uuid4()}/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "This page is not here" in html and 'href="/"' in html and 'class="topbar"' in html
+
+
+def test_the_500_page_is_in_the_apps_layout_and_needs_no_request(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html and "Back to your conversations" in html
+
+
+def test_the_favicon_is_served(page):
+    response = page.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("chat/favicon.svg")
 
 
 def test_the_chat_pages_links_follow_the_address_the_site_is_mounted_under(page, owner, conversation):
     _, reply = turn(owner, conversation, "Name a goldfish")
     retry = reverse("chat:retry", args=[conversation.pk, reply.pk])
-    rename = reverse("chat:rename", args=[conversation.pk])
+    rename = reverse("chat:detail", args=[conversation.pk])
     path = detail(conversation)
     # What the server does for each request under a SCRIPT_NAME (the test client does not).
     set_script_prefix("/chat/")
@@ -324,10 +434,9 @@ def test_the_chat_pages_links_follow_the_address_the_site_is_mounted_under(page,
     assert "/chat/c/" not in at_root
 
 
-def test_a_new_chat_is_created_at_once(page, owner, conversation):
-    response = page.post(reverse("chat:new"))
-    new = Conversation.objects.exclude(pk=conversation.pk).get(owner=owner)
-    assert response["Location"].startswith(detail(new))
+def test_new_chat_saves_nothing_until_the_first_message(page, owner, conversation):
+    assert page.get(reverse("chat:new")).status_code == 200
+    assert Conversation.objects.filter(owner=owner).count() == 1
 
 
 # Access and forms.
@@ -372,7 +481,7 @@ def test_every_form_needs_a_csrf_token(owner, conversation):
     client.force_login(owner)
     response = client.post(reverse("chat:send", args=[conversation.pk]), {"content": "hi", "branch": conversation.active_branch_id})
     assert response.status_code == 403
-    assert client.post(reverse("chat:new")).status_code == 403
+    assert client.post(reverse("chat:new"), {"content": "hi"}).status_code == 403
     assert not Message.objects.exists()
 
 

@@ -14,6 +14,8 @@ def owned(owner) -> dict:
     ended = services.conversation_create(user=owner, title="Ended")
     end_event = services.branch_end(branch=ended.active_branch, initiated_by="model", reason="abuse")
     feedback = EndFeedback.objects.create(end_event=end_event, user=owner, rating="down", comment="mine")
+    deleted = services.conversation_create(user=owner, title="Deleted")
+    services.conversation_delete(conversation=deleted)
     return {
         "conversation": conversation,
         "ended": ended,
@@ -22,4 +24,5 @@ def owned(owner) -> dict:
         "reply": reply,
         "end_event": end_event,
         "feedback": feedback,
+        "deleted": deleted,
     }

@@ -13,12 +13,13 @@ pytestmark = pytest.mark.django_db
 
 # Every POST a page makes, as (URL name, args from the owned objects, form data).
 FORMS = [
-    ("chat:new", [], lambda o: {}),
+    ("chat:new", [], lambda o: {"content": "Hi"}),
     ("chat:send", ["conversation"], lambda o: {"content": "Hi", "branch": o["branch"].id}),
     ("chat:switch", ["conversation"], lambda o: {"message": o["user_message"].id}),
     ("chat:end", ["conversation"], lambda o: {"branch": o["branch"].id}),
     ("chat:rename", ["conversation"], lambda o: {"title": "Renamed"}),
     ("chat:delete", ["conversation"], lambda o: {}),
+    ("chat:restore", ["deleted"], lambda o: {}),
     ("chat:edit", ["conversation", "user_message"], lambda o: {"content": "Rewritten"}),
     ("chat:retry", ["conversation", "reply"], lambda o: {}),
     ("chat:feedback", ["ended", "end_event"], lambda o: {"rating": "up"}),

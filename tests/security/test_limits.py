@@ -79,10 +79,13 @@ def test_the_hourly_conversation_limit_is_429_conversation_limit_in_the_api(api,
 def test_the_hourly_conversation_limit_is_explained_on_the_page(client, owner, settings):
     settings.MAX_CONVERSATIONS_PER_HOUR = 1
     client.force_login(owner)
-    assert client.post(reverse("chat:new")).status_code == 302
-    refused = client.post(reverse("chat:new"))
+    assert client.post(reverse("chat:new"), {"content": "First"}).status_code == 302
+    refused = client.post(reverse("chat:new"), {"content": "Second, over the limit"})
     assert refused.status_code == 429
-    assert "the most allowed" in refused.content.decode()
+    html = refused.content.decode()
+    assert "the most allowed" in html
+    assert "Second, over the limit</textarea>" in html, "the draft is kept"
+    assert Conversation.objects.filter(owner=owner).count() == 1
 
 
 def test_deleting_conversations_does_not_give_the_hour_back(owner, settings):

@@ -1,27 +1,42 @@
-"""Helpers that read settings from the environment and fail loudly on bad values."""
+"""Helpers that read settings from the environment and fail loudly on bad values.
+
+One rule for every setting: a variable that is empty (or only blanks) counts as unset and takes
+its default. `.env.example` lists every setting with an empty value where the default should hold,
+so loading that file as it is (`set -a; . ./.env.example`, a compose `env_file`, systemd's
+`EnvironmentFile`) must change nothing; an empty value that meant "false" or "none" would turn
+`DEBUG=` into a production flag or `SUPPORT_RESOURCES=` into no crisis text at all.
+"""
 
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def env_raw(name: str) -> str | None:
+    """The variable's value, or None when it is unset or empty. Secrets may come from a file
+    named by NAME_FILE instead (Docker and systemd credentials), which wins when it is set."""
+    path = (os.environ.get(f"{name}_FILE") or "").strip()
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            value = handle.read().strip()
+    else:
+        value = os.environ.get(name, "").strip()
+    return value or None
 
 
 def env_str(name: str, default: str = "") -> str:
-    """A string from the environment, or from the file named by NAME_FILE (for secrets)."""
-    path = os.environ.get(f"{name}_FILE")
-    if path:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read().strip()
-    return os.environ.get(name, default)
+    value = env_raw(name)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = env_raw(name)
     if raw is None:
         return default
-    value = raw.strip().lower()
+    value = raw.lower()
     if value in _TRUE:
         return True
     if value in _FALSE:
@@ -30,8 +45,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = env_raw(name)
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -43,11 +58,11 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
-    value = os.environ.get(name, default).strip()
+    value = env_str(name, default)
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value

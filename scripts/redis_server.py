@@ -53,8 +53,16 @@ def free_port() -> int:
 
 
 def port_is_free(port: int) -> bool:
-    """Return True when nothing is bound to 127.0.0.1:port."""
+    """Return True when a server could listen on 127.0.0.1:port now.
+
+    The probe binds the way uvicorn and redis-server bind, with SO_REUSEADDR: connections closed
+    by a server that just stopped sit in TIME_WAIT on its port for up to a minute, and without the
+    option they alone made the probe fail, so `make run` right after Ctrl-C refused to start even
+    though the server it was about to start would have bound. A port something listens on is
+    still refused, option or not.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:

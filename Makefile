@@ -4,17 +4,30 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint-imports test-postgres fuzz schema migrate clean bench load
+.PHONY: venv lock run test lint-imports test-postgres fuzz schema migrate clean bench load
 
 venv: $(VENV)/.installed
 	@:
 
-# The stamp file is newer than the requirements files once they are installed,
-# so pip only runs again after a requirements change (or a fresh clone).
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Installs exactly the lock: every package pinned and checked against its hashes (pip's
+# hash-checking mode refuses anything unpinned or unhashed). The stamp file is newer than the
+# lock once it is installed, so pip only runs again after `make lock` (or on a fresh clone).
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
 	touch $@
+
+# Resolves requirements.txt (runtime: what production installs, requirements.lock) and
+# requirements-dev.txt (everything make venv and CI install, requirements-dev.lock) again, with the
+# hashes of every file, for Linux and macOS alike. The dev lock is constrained by the runtime lock
+# so both pin the same versions. uv is the resolver; it is only needed here.
+UV_VERSION := 0.13.8
+UV_COMPILE = $(VENV)/bin/uv pip compile --quiet --generate-hashes --universal --python-version 3.11 --custom-compile-command "make lock"
+lock:
+	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
+	$(VENV)/bin/uv --version 2>/dev/null | grep -qx "uv $(UV_VERSION)" || $(PY) -m pip install -q uv==$(UV_VERSION)
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-dev.txt --constraint requirements.lock -o requirements-dev.lock
 
 run: venv
 	$(PY) scripts/run.py

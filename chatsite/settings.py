@@ -4,8 +4,10 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django_guid.integrations import CeleryIntegration
 
 from chatsite.env import env_bool, env_choice, env_int, env_list, env_str
+from chatsite.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +41,9 @@ INSTALLED_APPS = [
     # from this app instead of a CDN.
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # A request id per request (X-Request-ID from the proxy, or a new one), on every log line and
+    # carried into the Celery tasks the request enqueues (chatsite/logs.py).
+    "django_guid",
     "accounts",
     "conversations",
     "moderation",
@@ -46,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every later middleware's and view's log lines carry the request id.
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     # Turns a too-large body, a locked or conflicting database and a Redis outage into clean
     # 413/503 answers instead of a 500.
@@ -329,9 +336,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+# Every line: time (UTC), level, logger, message, and the request and reply ids it is about
+# (chatsite/logs.py). LOG_FORMAT=json writes one JSON object a line for a log collector.
+LOG_FORMAT = env_choice("LOG_FORMAT", "text", ("text", "json"))
+LOGGING = logging_config(level=env_str("LOG_LEVEL", "INFO"), json_lines=LOG_FORMAT == "json")
+# The request id travels in X-Request-ID: taken from the reverse proxy when it is a UUID (nginx's
+# $request_id is), made here otherwise, and sent back on the response.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "INTEGRATIONS": [CeleryIntegration()],
 }

@@ -19,11 +19,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Every setting the app reads from the environment, printed as JSON by a child process.
 DUMP_SETTINGS = """
-import json, os, django
+import json, os, re, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chatsite.settings")
 django.setup()
 from django.conf import settings
-values = {name: repr(getattr(settings, name)) for name in dir(settings) if name.isupper()}
+# An object's repr names its address, which differs between any two processes.
+values = {name: re.sub(r" at 0x[0-9a-f]+", "", repr(getattr(settings, name))) for name in dir(settings) if name.isupper()}
 print(json.dumps(values))
 """
 

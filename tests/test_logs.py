@@ -1,0 +1,82 @@
+"""Log lines as operators read them: time, level, logger, message, and the request and reply they
+are about, from the web request into the Celery worker (chatsite/logs.py)."""
+
+import json
+import logging
+import re
+import uuid
+
+import pytest
+from django_guid import set_guid
+from pythonjsonlogger.json import JsonFormatter
+
+from chatsite.logs import ContextFilter, TextFormatter, logging_config, reply_context
+from tests import live
+
+
+def formatted(formatter: logging.Formatter, message: str) -> str:
+    record = logging.LogRecord("conversations.pipeline", logging.WARNING, __file__, 1, message, (), None)
+    ContextFilter().filter(record)
+    return formatter.format(record)
+
+
+@pytest.fixture
+def request_id():
+    value = uuid.uuid4().hex
+    set_guid(value)
+    yield value
+    set_guid(None)
+
+
+def test_a_text_line_has_the_time_level_logger_message_and_the_ids_it_is_about(request_id):
+    with reply_context("42"):
+        line = formatted(TextFormatter(), "the model is slow")
+    assert re.fullmatch(
+        rf"\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z WARNING conversations\.pipeline the model is slow "
+        rf"request_id={request_id} reply_id=42",
+        line,
+    )
+
+
+def test_a_line_about_no_request_or_reply_names_none():
+    assert formatted(TextFormatter(), "worker ready").endswith(" WARNING conversations.pipeline worker ready")
+
+
+def test_json_lines_carry_the_same_fields_under_plain_names(request_id):
+    config = logging_config(level="INFO", json_lines=True)["formatters"]["default"]
+    formatter = JsonFormatter(**{key: value for key, value in config.items() if key != "()"})
+    with reply_context("42"):
+        line = json.loads(formatted(formatter, "the model is slow"))
+    assert line["level"] == "WARNING"
+    assert line["logger"] == "conversations.pipeline"
+    assert line["message"] == "the model is slow"
+    assert line["request_id"] == request_id
+    assert line["reply_id"] == "42"
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", line["time"])
+
+
+@pytest.mark.django_db
+def test_the_proxys_request_id_comes_back_and_a_missing_or_malformed_one_is_replaced(client):
+    from_proxy = uuid.uuid4().hex
+    assert client.get("/accounts/login/", HTTP_X_REQUEST_ID=from_proxy)["X-Request-ID"] == from_proxy
+    made = client.get("/accounts/login/")["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", made)
+    forged = client.get("/accounts/login/", HTTP_X_REQUEST_ID="x\" injected=1")["X-Request-ID"]
+    assert re.fullmatch(r"[0-9a-f]{32}", forged)
+
+
+def test_the_worker_logs_carry_the_request_id_of_the_send_that_queued_the_reply(live_client, live_stack):
+    request_id = uuid.uuid4().hex
+    branch = live.new_branch(live_client)
+    sent = live_client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Hello there"}, headers={"X-Request-ID": request_id})
+    assert sent.status_code == 202, sent.text
+    assert sent.headers["X-Request-ID"] == request_id
+    reply = live.read_stream(live_client, sent.json()["assistant_message"]["id"])
+    assert reply.done["status"] == "complete"
+    worker_log = live_stack.logs / "worker.log"
+
+    def task_lines() -> list[str]:
+        return [line for line in worker_log.read_text().splitlines() if f"request_id={request_id}" in line]
+
+    lines = live.wait_until(task_lines, message="the worker's lines for the request")
+    assert any("conversations.tasks.generate_reply" in line and "succeeded" in line for line in lines)

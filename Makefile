@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv lock run test lint-imports test-postgres fuzz schema migrate clean bench load
+.PHONY: venv lock run test lint-imports test-postgres test-production fuzz schema migrate clean bench load
 
 venv: $(VENV)/.installed
 	@:
@@ -41,6 +41,11 @@ lint-imports: venv
 
 test-postgres: venv
 	scripts/test_postgres.sh $(PYTEST_ARGS)
+
+# The Procfile's layout (2 web processes, 2 workers, 1 beat, DJANGO_ENV=production) on a throwaway
+# PostgreSQL and Redis, driven through the API (tests/production/).
+test-production: venv
+	CHAT_TEST_PRODUCTION=1 scripts/test_postgres.sh tests/production $(PYTEST_ARGS)
 
 # Schemathesis against the live stack, longer than the few examples per operation `make test` runs.
 FUZZ_MAX_EXAMPLES ?= 100

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django_guid.context import guid
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 _reply_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reply_id", default=None)
 
@@ -68,6 +69,8 @@ def logging_config(*, level: str, json_lines: bool) -> dict:
             "fmt": ["levelname", "name", "message", "request_id", "reply_id"],
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
+            # Uvicorn's copy of its message with terminal colours in it.
+            "reserved_attrs": [*RESERVED_ATTRS, "color_message"],
         }
         if json_lines
         else {"()": "chatsite.logs.TextFormatter"}

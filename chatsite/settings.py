@@ -144,7 +144,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` (the release step) gathers them; the web processes serve them.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Production serves hashed, compressed files gathered by `manage.py collectstatic`; development and
 # the tests serve the source files straight from the finders, so no collect step is needed there.
@@ -215,11 +216,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
 }
 
+# Periodic tasks, run by exactly one `celery beat` (Procfile, docs/deploy.md); seconds between runs.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stuck-replies": {"task": "conversations.tasks.sweep_stuck_replies", "schedule": 60.0},
-    "requeue-unclaimed-replies": {"task": "conversations.maintenance.requeue_unclaimed_replies", "schedule": 30.0},
-    "purge-deleted-conversations": {"task": "conversations.maintenance.purge_deleted_conversations", "schedule": 3600.0},
+    "sweep-stuck-replies": {
+        "task": "conversations.tasks.sweep_stuck_replies",
+        "schedule": float(env_int("BEAT_SWEEP_SECONDS", 60, minimum=1)),
+    },
+    "requeue-unclaimed-replies": {
+        "task": "conversations.maintenance.requeue_unclaimed_replies",
+        "schedule": float(env_int("BEAT_REQUEUE_SECONDS", 30, minimum=1)),
+    },
+    "purge-deleted-conversations": {
+        "task": "conversations.maintenance.purge_deleted_conversations",
+        "schedule": float(env_int("BEAT_PURGE_SECONDS", 3600, minimum=1)),
+    },
 }
+# Beat remembers when each task last ran in this file; it must be writable (a state directory).
+CELERY_BEAT_SCHEDULE_FILENAME = env_str("BEAT_SCHEDULE_FILE", str(BASE_DIR / ".celerybeat-schedule"))
 
 # The reply pipeline.
 LLM_PROVIDER = env_str("LLM_PROVIDER", "local")

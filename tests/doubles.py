@@ -1,6 +1,8 @@
 """Provider doubles for the tests. They run inside the real worker (registered through
 LLM_EXTRA_PROVIDERS) and stand in for a model that misbehaves or fails."""
 
+import time
+
 from conversations.providers import ProviderError, ProviderResult, ToolCall
 from conversations.providers.local import LocalProvider
 from conversations.providers.prompts import END_TOOL_NAME
@@ -39,3 +41,18 @@ class RejectingProvider(FailingProvider):
 
     name = "rejecting"
     transient = False
+
+
+class SlowProvider(LocalProvider):
+    """A model that takes its time: a long answer, a token every half second. A test kills the
+    worker in the middle of it."""
+
+    name = "slow"
+    default_model = "slow-1"
+
+    def stream(self, request):
+        words = [f"word{number} " for number in range(240)]
+        for word in words:
+            yield word
+            time.sleep(0.5)
+        yield ProviderResult(text="".join(words), stop_reason="end_turn")

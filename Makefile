@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: venv lock run test lint-imports test-postgres test-production fuzz schema migrate clean bench load
+.PHONY: venv lock run dev test lint-imports test-postgres test-production fuzz schema migrate clean bench load
 
 venv: $(VENV)/.installed
 	@:
@@ -31,6 +31,10 @@ lock:
 
 run: venv
 	$(PY) scripts/run.py
+
+# make run for developers: uvicorn reloads on a code change and the Celery worker restarts.
+dev: venv
+	$(PY) scripts/run.py --reload
 
 # The import contracts first (.importlinter, docs/architecture.md): a wrong-way import fails fast.
 test: venv lint-imports

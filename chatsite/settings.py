@@ -29,6 +29,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so its `runserver` (uvicorn: ASGI, so replies stream) wins over Django's WSGI one.
+    "chatsite",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,6 +1,7 @@
 """Run the whole app locally: Redis (if needed), migrations, demo users, Celery and uvicorn.
 
-This is what `make run` calls. Ctrl-C or SIGTERM stops every process started
+This is what `make run` calls; `make dev` adds --reload: uvicorn reloads on a code change and the
+Celery worker is started again, so both run the code as it is now. Ctrl-C or SIGTERM stops every process started
 here and exits 0; if any of them dies on its own, the rest are stopped and the
 exit code is non-zero, so a broken setup never looks half-alive.
 """
@@ -91,10 +92,29 @@ def port_accepts(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def supervise(processes: dict[str, subprocess.Popen[bytes]], web_port: int) -> int:
-    """Wait until a stop is requested (exit 0) or a child exits on its own (non-zero)."""
+# The code `make dev` watches: uvicorn's reloader and the worker restart look at *.py under these.
+CODE_DIRS = ("chatsite", "conversations", "moderation")
+
+
+def code_mtimes() -> dict[Path, float]:
+    return {path: path.stat().st_mtime for name in CODE_DIRS for path in (ROOT / name).rglob("*.py")}
+
+
+def supervise(processes: dict[str, subprocess.Popen[bytes]], web_port: int, restart_worker=None) -> int:
+    """Wait until a stop is requested (exit 0) or a child exits on its own (non-zero). With
+    `restart_worker`, a change to the code restarts the Celery worker (uvicorn reloads itself)."""
     announced = False
+    seen = code_mtimes() if restart_worker else {}
+    last_look = time.monotonic()
     while True:
+        if restart_worker and time.monotonic() - last_look > 1:
+            last_look = time.monotonic()
+            now = code_mtimes()
+            if now != seen:
+                seen = now
+                log("code changed; restarting the Celery worker")
+                stop_processes({"celery": processes["celery"]})
+                processes["celery"] = restart_worker()
         for name, proc in processes.items():
             code = proc.poll()
             if code is not None:
@@ -109,7 +129,8 @@ def supervise(processes: dict[str, subprocess.Popen[bytes]], web_port: int) -> i
         time.sleep(POLL_INTERVAL)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    reload = "--reload" in (sys.argv[1:] if argv is None else argv)
     os.chdir(ROOT)
     signal.signal(signal.SIGINT, _request_stop)
     signal.signal(signal.SIGTERM, _request_stop)
@@ -142,21 +163,24 @@ def main() -> int:
         run_step("migrate", [python, "manage.py", "migrate", "--noinput"], env)
         run_step("seed demo users", [python, "manage.py", "seed_demo_users"], env)
 
-        log("starting Celery worker")
-        processes["celery"] = spawn(
-            [
-                python, "-m", "celery", "-A", "chatsite", "worker", "--concurrency", "2", "-l", "info",
-                # One process here, so the worker also runs the periodic sweeper (beat).
-                "--beat", "--schedule", str(ROOT / ".celerybeat-schedule"),
-            ],
-            env
-        )
-        log(f"starting uvicorn on 127.0.0.1:{web_port}")
-        processes["uvicorn"] = spawn(
-            [python, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(web_port)],
-            env,
-        )
-        exit_code = supervise(processes, web_port)
+        def start_worker() -> subprocess.Popen[bytes]:
+            log("starting Celery worker")
+            return spawn(
+                [
+                    python, "-m", "celery", "-A", "chatsite", "worker", "--concurrency", "2", "-l", "info",
+                    # One process here, so the worker also runs the periodic sweeper (beat).
+                    "--beat", "--schedule", str(ROOT / ".celerybeat-schedule"),
+                ],
+                env,
+            )
+
+        processes["celery"] = start_worker()
+        log(f"starting uvicorn on 127.0.0.1:{web_port}{' (reloading on code changes)' if reload else ''}")
+        web = [python, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(web_port)]
+        if reload:
+            web += ["--reload", *(arg for name in CODE_DIRS for arg in ("--reload-dir", str(ROOT / name)))]
+        processes["uvicorn"] = spawn(web, env)
+        exit_code = supervise(processes, web_port, restart_worker=start_worker if reload else None)
     except StopRequested as stop:
         log(f"received {stop}; shutting down")
         exit_code = 0

@@ -1,6 +1,7 @@
 """Provider doubles for the tests. They run inside the real worker (registered through
 LLM_EXTRA_PROVIDERS) and stand in for a model that misbehaves or fails."""
 
+import os
 import time
 
 from conversations.providers import ProviderError, ProviderResult, ToolCall
@@ -44,14 +45,14 @@ class RejectingProvider(FailingProvider):
 
 
 class SlowProvider(LocalProvider):
-    """A model that takes its time: a long answer, a token every half second. A test kills the
-    worker in the middle of it."""
+    """A model that takes its time: a token every half second, SLOW_PROVIDER_TOKENS of them
+    (240 unless set: two minutes, long enough to kill a worker in the middle of it)."""
 
     name = "slow"
     default_model = "slow-1"
 
     def stream(self, request):
-        words = [f"word{number} " for number in range(240)]
+        words = [f"word{number} " for number in range(int(os.environ.get("SLOW_PROVIDER_TOKENS") or 240))]
         for word in words:
             yield word
             time.sleep(0.5)

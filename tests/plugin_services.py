@@ -28,8 +28,11 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault(
         "LLM_EXTRA_PROVIDERS",
         "always_end=tests.doubles:AlwaysEndProvider,failing=tests.doubles:FailingProvider,"
-        "rejecting=tests.doubles:RejectingProvider",
+        "rejecting=tests.doubles:RejectingProvider,slow=tests.doubles:SlowProvider",
     )
+    # The slow double's answer, in tokens (half a second each): long enough to tell a streamed
+    # response from one sent whole, short enough not to hold a worker of the live stack for long.
+    os.environ.setdefault("SLOW_PROVIDER_TOKENS", "16")
     if os.environ.get("REDIS_URL"):
         return
     from scripts.redis_server import start_redis

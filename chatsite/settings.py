@@ -1,5 +1,6 @@
 """Settings for the chat site. Every value comes from the environment (see .env.example)."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -298,6 +299,16 @@ SUPPORT_RESOURCES = env_str(
     "at https://findahelpline.com; in the US you can call or text 988, in the UK and Ireland call "
     "Samaritans on 116 123.",
 )
+
+# GET /metrics (Prometheus) answers staff, and a scraper sending `Authorization: Bearer
+# METRICS_TOKEN`; anyone else gets a 404. Empty: staff only. METRICS_TOKEN_FILE works too.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# prometheus-client turns on its multiprocess mode when PROMETHEUS_MULTIPROC_DIR is present at all,
+# even empty, and then writes its files into the working directory. By this project's rule an
+# empty value is unset (chatsite/env.py), so an empty one goes before anything imports the library.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip():
+    os.environ.pop("PROMETHEUS_MULTIPROC_DIR", None)
+CELERY_TASK_DEFAULT_QUEUE = "celery"
 
 # Accounts.
 ALLOW_SIGNUP = env_bool("ALLOW_SIGNUP", True)

@@ -7,9 +7,11 @@ from django.urls import include, path
 from django.views import defaults
 
 from chatsite.health import healthz
+from chatsite.metrics_endpoint import metrics
 
 urlpatterns = [
     path("healthz", healthz),
+    path("metrics", metrics),
     path("accounts/", include("accounts.urls")),
     # Staff pages inside the admin (the moderation dashboard); before admin.site.urls, whose
     # catch-all would otherwise answer them.

@@ -5,7 +5,10 @@ import time
 from dataclasses import replace
 
 from django.conf import settings
+from django.utils import timezone
 
+from chatsite import metrics
+from chatsite.logs import reply_context
 from conversations import replies
 from conversations.models import Message
 from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, ToolCall, get_provider
@@ -108,6 +111,8 @@ class _Call:
         self.stream = stream
         self.streamed: list[str] = []
         self.renewed = time.monotonic()
+        # When the user saw the reply's first token (wall clock, to compare with the send).
+        self.first_token_at = None
 
     def run(self, provider, request: ProviderRequest) -> ProviderResult:
         renew_every = settings.REPLY_LEASE_SECONDS / 3
@@ -116,6 +121,8 @@ class _Call:
                 return item
             self.streamed.append(item)
             self.stream.token(item)
+            if self.first_token_at is None:
+                self.first_token_at = timezone.now()
             if time.monotonic() - self.renewed > renew_every:
                 if not replies.reply_renew_lease(message=self.message):
                     raise _Lost()
@@ -135,6 +142,12 @@ class _Call:
 
 def generate(message_id: str, *, retries_left: int) -> str:
     """Generate one reply exactly once. Returns what happened: complete, failed, done or lost."""
+    # Every line logged while this reply is made, the provider SDK's included, names it.
+    with reply_context(message_id):
+        return _claim_and_generate(message_id, retries_left)
+
+
+def _claim_and_generate(message_id: str, retries_left: int) -> str:
     state, message = replies.reply_claim(message_id=message_id)
     if state == "busy":
         raise ReplyBusy()
@@ -159,8 +172,9 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
 
     call = _Call(message, stream)
     continuation = None
+    provider_name = message.conversation.provider
     try:
-        provider = get_provider(message.conversation.provider)
+        provider = get_provider(provider_name)
         result = call.run(provider, request)
         end_call = result.tool_call(END_TOOL_NAME)
         if end_call is not None:
@@ -173,9 +187,13 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     except _Lost:
         return "lost"
     except ProviderError as error:
+        metrics.PROVIDER_ERRORS.labels(provider_name, "true" if error.transient else "false").inc()
         if error.transient and retries_left > 0:
+            logger.warning("Provider %s failed, retrying later: %s", provider_name, error)
             replies.reply_release(message=message, error=str(error))
+            metrics.PROVIDER_RETRIES.labels(provider_name).inc()
             raise TransientFailure(error) from error
+        logger.warning("Provider %s failed: %s", provider_name, error)
         return _fail(message, stream, str(error), call.text)
     except Exception:
         logger.exception("Reply %s failed", message.id)
@@ -194,11 +212,28 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         stream.reset(message.attempt)
         stream.token(saved.content)
     stream.done(status=saved.status, kind=saved.kind, ended=ended, content=saved.content)
+    _count_complete(message, provider_name, call.first_token_at)
     return "complete"
+
+
+def _count_complete(message: Message, provider: str, first_token_at) -> None:
+    """The completed reply in the figures and the log, timed from the user's send."""
+    now = timezone.now()
+    total = (now - message.created_at).total_seconds()
+    metrics.REPLIES.labels(Message.Status.COMPLETE).inc()
+    metrics.DURATION_SECONDS.labels(provider).observe(total)
+    first = (first_token_at - message.created_at).total_seconds() if first_token_at else None
+    if first is not None:
+        metrics.FIRST_TOKEN_SECONDS.labels(provider).observe(first)
+    logger.info(
+        "Reply complete: %s, kind %s, first token after %s, %.2f s in all",
+        provider, message.kind, f"{first:.2f} s" if first is not None else "none", total,
+    )
 
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:
     if replies.reply_fail(message=message, error=error, partial=partial):
         stream.done(status=Message.Status.FAILED, kind=None, ended=False, error=error)
+        metrics.REPLIES.labels(Message.Status.FAILED).inc()
         return "failed"
     return "lost"

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chatsite import errors, redis_clients
+from chatsite.logs import reply_context
 from conversations.models import Message
 from conversations.tasks import generate_reply
 
@@ -38,7 +39,9 @@ def _hand_to_queue(message_id: str) -> None:
     """Enqueue a reply after commit. Redis can still go away between the check and here: then
     the message stays saved and the reply pending, marked, and the periodic requeue retries."""
     try:
-        generate_reply.delay(message_id)
+        with reply_context(message_id):
+            generate_reply.delay(message_id)
+            logger.info("Reply queued")
     except Exception:  # noqa: BLE001 - kombu and redis raise several types for one outage
         logger.warning("Could not enqueue reply %s; it will be requeued once Redis is back", message_id, exc_info=True)
         Message.objects.filter(pk=message_id, status=Message.Status.PENDING, attempt=0).update(error=QUEUE_DOWN_ERROR)

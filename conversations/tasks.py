@@ -1,10 +1,15 @@
+import logging
 import random
 
 from celery import shared_task
 from django.conf import settings
 
+from chatsite import metrics
+from chatsite.logs import reply_context
 from conversations import pipeline, replies
 from conversations.streams import ReplyStream
+
+logger = logging.getLogger(__name__)
 
 
 # Nobody reads this task's return value (the reply row and its stream are the result), so it
@@ -41,4 +46,7 @@ def sweep_stuck_replies() -> int:
     swept = replies.replies_sweep_stuck(older_than_seconds=settings.REPLY_STUCK_SECONDS)
     for message in swept:
         ReplyStream(message.id).done(status="failed", kind=None, ended=False, error=replies.STUCK_ERROR)
+        metrics.REPLIES.labels("failed").inc()
+        with reply_context(message.id):
+            logger.warning("Reply failed: no worker renewed its lease for %s s", settings.REPLY_STUCK_SECONDS)
     return len(swept)

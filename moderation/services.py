@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from chatsite import metrics
 from chatsite.errors import DomainError
 from moderation import policy
 from moderation.classifiers import ExternalConfig, assess
@@ -41,7 +42,10 @@ def assess_text(text: str) -> Assessment:
     (stored on the message) carries `fallback_from` and `fallback_error`.
     """
     backend = settings.MODERATION_BACKEND
-    return assess(text, backend=backend, config=external_config(backend))
+    assessment = assess(text, backend=backend, config=external_config(backend))
+    if assessment.fallback_from:
+        metrics.MODERATION_FALLBACKS.labels(assessment.fallback_from).inc()
+    return assessment
 
 
 def external_config(backend: str) -> ExternalConfig | None:
@@ -86,6 +90,12 @@ def reply_kind(*, latest: Turn, ended: bool) -> str:
     return policy.reply_kind(latest, ended=ended)
 
 
+def _count_refusal(refusal: str | None) -> None:
+    metrics.END_REFUSALS.labels(refusal or "unknown").inc()
+    if refusal == "risk_veto":
+        metrics.RISK_VETOES.inc()
+
+
 def end_event_record(
     *,
     branch,
@@ -99,6 +109,7 @@ def end_event_record(
     initiator_user=None,
 ) -> EndEvent:
     conversation = branch.conversation
+    transaction.on_commit(lambda: metrics.ENDS.labels(reason, initiated_by).inc())
     return EndEvent.objects.create(
         branch=branch,
         conversation=conversation,
@@ -130,6 +141,7 @@ def end_attempt_record(
     transcript: list[dict],
 ) -> EndAttempt:
     conversation = branch.conversation
+    transaction.on_commit(lambda: _count_refusal(decision.refusal))
     return EndAttempt.objects.create(
         branch=branch,
         conversation=conversation,

@@ -9,10 +9,12 @@ exit code is non-zero, so a broken setup never looks half-alive.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -146,6 +148,12 @@ def main(argv: list[str] | None = None) -> int:
     redis_server: RedisServer | None = None
     processes: dict[str, subprocess.Popen[bytes]] = {}
     exit_code = 0
+    # /metrics adds up the web's and the worker's figures through these files (chatsite/metrics.py);
+    # a fresh directory per run, since figures of processes that are gone would only mislead.
+    metrics_dir = None
+    if not env.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = tempfile.mkdtemp(prefix="chat-metrics-")
+        env["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
         if not port_is_free(web_port):
             log(f"port {web_port} is already in use; set PORT to another port")
@@ -193,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         if redis_server is not None:
             log("stopping Redis")
             redis_server.stop()
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
     log("stopped")
     return exit_code
 

@@ -5,11 +5,13 @@ variable set) before pytest-django sets Django up; a fixture would be too late.
 """
 
 import os
+import shutil
 import tempfile
 
 import pytest
 
 _server = None
+_metrics_dir = None
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -33,6 +35,14 @@ def pytest_load_initial_conftests(early_config, parser, args):
     # The slow double's answer, in tokens (half a second each): long enough to tell a streamed
     # response from one sent whole, short enough not to hold a worker of the live stack for long.
     os.environ.setdefault("SLOW_PROVIDER_TOKENS", "16")
+    # /metrics adds up the figures of every process of the suite (this one, the live stack's web
+    # and worker) through prometheus-client's multiprocess files, as in production. Set before
+    # anything imports prometheus_client.
+    global _metrics_dir
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        _metrics_dir = tempfile.mkdtemp(prefix="chat-test-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    os.environ.setdefault("METRICS_TOKEN", "test-metrics-token")
     if os.environ.get("REDIS_URL"):
         return
     from scripts.redis_server import start_redis
@@ -44,3 +54,5 @@ def pytest_load_initial_conftests(early_config, parser, args):
 def pytest_unconfigure(config):
     if _server is not None:
         _server.stop()
+    if _metrics_dir is not None:
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

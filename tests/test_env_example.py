@@ -66,6 +66,17 @@ def test_loading_the_example_file_changes_no_setting():
     assert "findahelpline.com" in loaded["SUPPORT_RESOURCES"]
 
 
+def test_an_empty_metrics_directory_leaves_prometheus_in_its_single_process_mode():
+    """The library reads PROMETHEUS_MULTIPROC_DIR by presence; empty, it wrote into the checkout."""
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chatsite.settings'); django.setup(); "
+        "import chatsite.metrics, prometheus_client.values as v; print(v.ValueClass.__name__)"
+    )
+    result = run_with_example(f"{sys.executable} -c {shlex.quote(script)}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "MutexValue"
+
+
 def test_the_app_starts_with_the_example_file_loaded(tmp_path):
     port = free_port()
     # Only where this machine's services are: a database of the test's own and the suite's Redis.

@@ -65,18 +65,21 @@ def test_the_proxys_request_id_comes_back_and_a_missing_or_malformed_one_is_repl
     assert re.fullmatch(r"[0-9a-f]{32}", forged)
 
 
-def test_the_worker_logs_carry_the_request_id_of_the_send_that_queued_the_reply(live_client, live_stack):
+def test_the_request_and_reply_ids_follow_a_reply_from_the_web_process_into_the_worker(live_client, live_stack):
     request_id = uuid.uuid4().hex
     branch = live.new_branch(live_client)
     sent = live_client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Hello there"}, headers={"X-Request-ID": request_id})
     assert sent.status_code == 202, sent.text
     assert sent.headers["X-Request-ID"] == request_id
-    reply = live.read_stream(live_client, sent.json()["assistant_message"]["id"])
-    assert reply.done["status"] == "complete"
-    worker_log = live_stack.logs / "worker.log"
+    reply_id = sent.json()["assistant_message"]["id"]
+    assert live.read_stream(live_client, reply_id).done["status"] == "complete"
 
-    def task_lines() -> list[str]:
-        return [line for line in worker_log.read_text().splitlines() if f"request_id={request_id}" in line]
+    def lines(process: str) -> list[str]:
+        return [line for line in (live_stack.logs / f"{process}.log").read_text().splitlines() if f"request_id={request_id}" in line]
 
-    lines = live.wait_until(task_lines, message="the worker's lines for the request")
-    assert any("conversations.tasks.generate_reply" in line and "succeeded" in line for line in lines)
+    # The web process queued it, the worker made it, both lines naming the request and the reply.
+    queued = live.wait_until(lambda: [line for line in lines("web") if "Reply queued" in line], message="the web's line")
+    assert f"reply_id={reply_id}" in queued[0]
+    made = live.wait_until(lambda: [line for line in lines("worker") if "Reply complete" in line], message="the worker's line")
+    assert f"reply_id={reply_id}" in made[0]
+    assert any("conversations.tasks.generate_reply" in line and "succeeded" in line for line in lines("worker"))

@@ -36,6 +36,7 @@ LAYOUT_SETTINGS = {
     "WEB_CONCURRENCY": "2",
     "WORKER_CONCURRENCY": "2",
     "LOG_FORMAT": "json",
+    "METRICS_TOKEN": "production-test-metrics-token",
     "LOCAL_TOKEN_DELAY_MS": "5",
     "REPLY_LEASE_SECONDS": "6",
     "REPLY_STUCK_SECONDS": "30",
@@ -128,10 +129,12 @@ def layout(tmp_path_factory) -> Iterator[Layout]:
         HOST="127.0.0.1",
         PORT=str(port),
         STATIC_ROOT=str(workdir / "static"),
+        PROMETHEUS_MULTIPROC_DIR=str(workdir / "metrics"),
         BEAT_SCHEDULE_FILE=str(workdir / "beat-schedule"),
         # The provider double lives in the tests package.
         PYTHONPATH=str(ROOT),
     )
+    (workdir / "metrics").mkdir()
     layout = Layout(base_url=f"http://127.0.0.1:{port}", database_url=database_url, log=workdir / "layout.log", env=env)
     with layout.log.open("w") as log:
         runner = subprocess.Popen(

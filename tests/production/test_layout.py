@@ -9,6 +9,8 @@ import signal
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from prometheus_client.parser import text_string_to_metric_families
+
 from chatsite.celery import app as celery_app
 from tests.live import ABUSE, new_branch, read_stream, wait_until
 
@@ -105,6 +107,39 @@ def test_replies_sent_at_once_are_each_answered_exactly_once(layout, user_token)
     # Both workers took part.
     for worker in ("worker.1", "worker.2"):
         assert any("generate_reply" in line.get("message", "") and "succeeded" in line["message"] for line in json_lines(layout, worker)), worker
+
+
+def test_metrics_add_up_every_process_for_the_token_and_are_a_404_for_the_public(layout, user_token):
+    def scrape() -> dict:
+        with layout.client() as client:
+            response = client.get("/metrics", headers={"Authorization": f"Bearer {layout.env['METRICS_TOKEN']}"})
+        assert response.status_code == 200
+        return {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(response.text)
+            for sample in family.samples
+        }
+
+    with layout.client() as client:
+        assert client.get("/metrics").status_code == 404
+    with layout.client(user_token) as client:
+        assert client.get("/metrics").status_code == 404
+
+    complete = ("chat_replies_total", frozenset({("status", "complete")}))
+    first_token = ("chat_reply_first_token_seconds_count", frozenset({("provider", "local")}))
+    before = scrape()
+
+    def one_reply(number: int) -> None:
+        with layout.client(user_token) as client:
+            assert send(client, new_branch(client), f"Question {number}")[1].done["status"] == "complete"
+
+    # Six replies at once, so both workers (and their pool processes) make some of them.
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(one_reply, range(6)))
+    after = scrape()
+    assert after[complete] == before.get(complete, 0) + 6
+    assert after[first_token] == before.get(first_token, 0) + 6
+    assert ("chat_queue_depth", frozenset({("state", "waiting")})) in after
 
 
 def test_beat_purges_a_deleted_conversation_once_its_retention_period_is_over(layout, user_token):

@@ -1,15 +1,21 @@
 """Claude through the official `anthropic` SDK: the Messages API, streamed, with the end tool.
 
-The SDK reads ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL itself; this module only picks the model,
-the timeouts and the request. The SDK's own retries are off: a failed call becomes a ProviderError
+The key and base URL come from ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL (or their _FILE
+variants), read here by the settings rule (empty = unset) rather than by the SDK, which would take
+an empty ANTHROPIC_BASE_URL for a URL. One SDK client per process and per base URL, key and
+timeouts, kept: its connection pool keeps the connection to the API, so a reply does not pay for a
+new TCP connection and TLS handshake (docs/benchmarks.md). The SDK's own retries are off: a failed call becomes a ProviderError
 and the reply task retries it with backoff (tasks.py), so there is one retry policy, not two.
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import anthropic
 import httpx2
 from django.conf import settings
+
+from chatsite.env import env_str
 
 from conversations.providers.base import (
     ChatTurn,
@@ -26,6 +32,16 @@ from conversations.providers.base import (
 _TRANSIENT_STREAM_ERRORS = {"overloaded_error", "api_error", "rate_limit_error", "timeout_error"}
 
 
+# The SDK's own default, used when ANTHROPIC_BASE_URL is unset or empty.
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+
+
+@lru_cache(maxsize=8)
+def _client(base_url: str, api_key: str | None, read_timeout: float, connect_timeout: float) -> anthropic.Anthropic:
+    timeout = anthropic.Timeout(read_timeout, connect=connect_timeout)
+    return anthropic.Anthropic(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0)
+
+
 class AnthropicProvider(Provider):
     name = "anthropic"
 
@@ -34,8 +50,12 @@ class AnthropicProvider(Provider):
         return settings.ANTHROPIC_MODEL
 
     def client(self) -> anthropic.Anthropic:
-        timeout = anthropic.Timeout(settings.LLM_READ_TIMEOUT_SECONDS, connect=settings.LLM_CONNECT_TIMEOUT_SECONDS)
-        return anthropic.Anthropic(timeout=timeout, max_retries=0)
+        return _client(
+            env_str("ANTHROPIC_BASE_URL", DEFAULT_BASE_URL),
+            env_str("ANTHROPIC_API_KEY") or None,
+            settings.LLM_READ_TIMEOUT_SECONDS,
+            settings.LLM_CONNECT_TIMEOUT_SECONDS,
+        )
 
     def stream(self, request: ProviderRequest) -> Iterator[str | ProviderResult]:
         params = {

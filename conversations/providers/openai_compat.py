@@ -1,15 +1,20 @@
 """Any OpenAI-compatible chat completions server (OpenAI, vLLM, Ollama, llama.cpp) through the
 official `openai` SDK, streamed, with the end tool offered as a function.
 
-The SDK reads OPENAI_API_KEY and OPENAI_BASE_URL itself (self-hosted servers usually accept any
-key, but the SDK insists on one). Its own retries are off: the reply task retries (tasks.py).
+The key and base URL come from OPENAI_API_KEY and OPENAI_BASE_URL (or their _FILE variants), read
+by the settings rule (empty = unset); self-hosted servers usually accept any key, but the SDK
+insists on one. One SDK client per process and per base URL, key and timeouts, kept, so its
+connection pool saves each reply a new connection and TLS handshake (docs/benchmarks.md). Its own retries are off: the reply task retries (tasks.py).
 """
 
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 
 import openai
 from django.conf import settings
+
+from chatsite.env import env_str
 
 from conversations.providers.base import (
     ChatTurn,
@@ -23,6 +28,16 @@ from conversations.providers.base import (
     status_error,
 )
 
+# The SDK's own default, used when OPENAI_BASE_URL is unset or empty.
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+@lru_cache(maxsize=8)
+def _client(base_url: str, api_key: str | None, read_timeout: float, connect_timeout: float) -> openai.OpenAI:
+    timeout = openai.Timeout(read_timeout, connect=connect_timeout)
+    return openai.OpenAI(base_url=base_url, api_key=api_key, timeout=timeout, max_retries=0)
+
+
 class OpenAICompatProvider(Provider):
     name = "openai"
 
@@ -31,8 +46,12 @@ class OpenAICompatProvider(Provider):
         return settings.OPENAI_MODEL
 
     def client(self) -> openai.OpenAI:
-        timeout = openai.Timeout(settings.LLM_READ_TIMEOUT_SECONDS, connect=settings.LLM_CONNECT_TIMEOUT_SECONDS)
-        return openai.OpenAI(timeout=timeout, max_retries=0)
+        return _client(
+            env_str("OPENAI_BASE_URL", DEFAULT_BASE_URL),
+            env_str("OPENAI_API_KEY") or None,
+            settings.LLM_READ_TIMEOUT_SECONDS,
+            settings.LLM_CONNECT_TIMEOUT_SECONDS,
+        )
 
     def stream(self, request: ProviderRequest) -> Iterator[str | ProviderResult]:
         params = {

@@ -1,9 +1,10 @@
 import importlib
-import os
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from chatsite.env import env_raw
 
 from conversations.providers.base import Provider
 
@@ -62,7 +63,7 @@ def model_choices() -> list[ModelChoice]:
     else:
         for name in available_providers():
             variables = _SDK_VARIABLES.get(name)
-            if variables is None or any(os.environ.get(variable) for variable in variables):
+            if variables is None or any(env_raw(variable) for variable in variables):
                 pairs.append((name, get_provider(name).default_model))
     choices = [default]
     for provider, model in pairs:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import httpx
 
@@ -93,10 +94,18 @@ def combine(external: dict[str, float], text: str, backend: str) -> Assessment:
     return Assessment.from_scores(builtin.apply_rules(scores), backend=backend)
 
 
+@lru_cache(maxsize=1)
+def http_client() -> httpx.Client:
+    """The process's one HTTP client for moderation services. Its pool keeps the connection open
+    between messages; `httpx.post` opened a new one (and a TLS handshake) for every message
+    assessed, on the path of every reply."""
+    return httpx.Client()
+
+
 def _post(config: ExternalConfig, path: str, payload: dict) -> dict:
     url = config.base_url.rstrip("/") + path
     try:
-        response = httpx.post(url, json=payload, headers=config.headers(), timeout=config.timeout)
+        response = http_client().post(url, json=payload, headers=config.headers(), timeout=config.timeout)
         response.raise_for_status()
         return response.json()
     except httpx.TimeoutException as error:

@@ -53,6 +53,8 @@ class Recorded:
     path: str
     headers: dict
     body: dict
+    # The client's port: one per connection it opened.
+    peer: int = 0
 
 
 class FakeLLMServer:
@@ -72,7 +74,7 @@ class FakeLLMServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else {}
-                server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+                server.requests.append(Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body, self.client_address[1]))
                 step = server.steps.popleft() if server.steps else Status(500, {"error": {"message": "no scripted step"}})
                 if isinstance(step, Status):
                     self._plain(step)

@@ -68,10 +68,19 @@ class FakeModerationServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, like the real services, so a client that reuses its connection can.
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 (the http.server API)
                 length = int(self.headers.get("Content-Length", 0))
                 server.requests.append(
-                    {"path": self.path, "json": json.loads(self.rfile.read(length) or b"{}"), "auth": self.headers.get("Authorization")}
+                    {
+                        "path": self.path,
+                        "json": json.loads(self.rfile.read(length) or b"{}"),
+                        "auth": self.headers.get("Authorization"),
+                        # The client's port: one per connection it opened.
+                        "peer": self.client_address[1],
+                    }
                 )
                 if server.delay:
                     time.sleep(server.delay)

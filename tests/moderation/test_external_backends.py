@@ -178,3 +178,10 @@ def test_an_outage_is_recorded_on_the_message_and_the_chat_goes_on(server, setti
     assert "HTTP 500" in stored["fallback_error"]
     assert "abuse" in stored["flagged"]
     assert reply.status == "pending"
+
+
+def test_messages_assessed_one_after_another_share_one_connection(server):
+    server.answer(moderation_response())
+    for text in ("hello", "how are you", "tell me about owls"):
+        assert assess(text, "openai", config(server)).fallback_from is None
+    assert len({request["peer"] for request in server.requests}) == 1

@@ -11,8 +11,10 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 
+import httpx2
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletionChunk
 
 from chatsite.env import env_str
 
@@ -72,8 +74,8 @@ class OpenAICompatProvider(Provider):
         model = ""
         usage = None
         try:
-            with self.client().chat.completions.create(**params) as stream:
-                for chunk in stream:
+            with self.client().chat.completions.with_streaming_response.create(**params) as response:
+                for chunk in _chunks(response):
                     model = chunk.model or model
                     if chunk.usage is not None:
                         usage = {"input_tokens": chunk.usage.prompt_tokens, "output_tokens": chunk.usage.completion_tokens}
@@ -102,9 +104,10 @@ class OpenAICompatProvider(Provider):
             raise ProviderError("The model service did not answer in time.", transient=True) from error
         except openai.APIConnectionError as error:
             raise ProviderError("The connection to the model service failed or dropped mid-reply.", transient=True) from error
-        except openai.APIError as error:
-            # An error object inside a stream that had started (HTTP 200): the server failed mid-reply.
-            raise ProviderError(f"The model service failed mid-reply: {error_detail(error.body, str(error))}", transient=True) from error
+        except httpx2.TimeoutException as error:
+            raise ProviderError("The model service did not answer in time.", transient=True) from error
+        except httpx2.TransportError as error:
+            raise ProviderError("The connection to the model service failed or dropped mid-reply.", transient=True) from error
         except openai.OpenAIError as error:
             raise ProviderError(f"The model service is not configured: {error}", transient=False) from error
 
@@ -120,6 +123,33 @@ class OpenAICompatProvider(Provider):
             usage=usage,
             stop_reason=finish_reason,
         )
+
+
+def _chunks(response) -> Iterator[ChatCompletionChunk]:
+    """The chunks of a streamed completion, reading the body to its end.
+
+    The SDK's own stream stops reading at `data: [DONE]` and closes the response with the end of
+    the body unread, and an HTTP/1.1 connection closed so cannot go back to the pool: every reply
+    paid a new connection and TLS handshake (openai 3.57; its async stream drains the body "for
+    connection reuse", the sync one does not). Read to the end here, the kept client's connection
+    serves the next reply. An error object inside a stream that had started (HTTP 200) means the
+    server failed mid-reply.
+    """
+    done = False
+    for line in response.iter_lines():
+        if done or not line.startswith("data:"):
+            continue
+        data = line.removeprefix("data:").strip()
+        if data == "[DONE]":
+            # The rest is the end of the body; reading it is what frees the connection.
+            done = True
+            continue
+        payload = json.loads(data)
+        if isinstance(payload, dict) and payload.get("error"):
+            detail = error_detail(payload, "An error occurred during streaming")
+            raise ProviderError(f"The model service failed mid-reply: {detail}", transient=True)
+        # construct, as the SDK itself builds response models: no validation of what the server sent.
+        yield ChatCompletionChunk.construct(**payload)
 
 
 def to_function(tool: dict) -> dict:

@@ -94,8 +94,11 @@ def port_accepts(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-# The code `make dev` watches: uvicorn's reloader and the worker restart look at *.py under these.
-CODE_DIRS = ("chatsite", "conversations", "moderation")
+# The code `make dev` watches: uvicorn's reloader and the worker restart look at *.py in the
+# project's packages (its apps and chatsite), not in the tests, the benchmarks or the virtualenv.
+CODE_DIRS = tuple(sorted(
+    path.name for path in ROOT.iterdir() if (path / "__init__.py").exists() and path.name not in {"tests", "bench", "scripts"}
+))
 
 
 def code_mtimes() -> dict[Path, float]:

@@ -6,14 +6,18 @@ and a Celery worker, which this command does not start: `make dev` runs all thre
 """
 
 import re
+from pathlib import Path
 
 import uvicorn
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-# What uvicorn's reloader watches (*.py under these), rather than the whole checkout with its
-# virtualenv of many thousand files.
-RELOAD_DIRS = ("chatsite", "conversations", "moderation")
+
+def reload_dirs() -> list[str]:
+    """What uvicorn's reloader watches (*.py under these): the project's own apps, rather than the
+    whole checkout with its virtualenv of many thousand files."""
+    return sorted(config.path for config in apps.get_app_configs() if Path(config.path).parent == settings.BASE_DIR)
 
 
 class Command(BaseCommand):
@@ -42,6 +46,6 @@ class Command(BaseCommand):
             host=host,
             port=port,
             reload=reload,
-            reload_dirs=[str(settings.BASE_DIR / name) for name in RELOAD_DIRS] if reload else None,
+            reload_dirs=reload_dirs() if reload else None,
             log_config=None,
         )

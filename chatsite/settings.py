@@ -174,17 +174,24 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
+# Load balancers probe the health checks over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz|healthz)$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 262144, minimum=1024)
 
 # Redis carries the Celery broker, the per-reply token streams and the throttle counters.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
+# Seconds a web process waits for Redis (connecting, and for an answer) on the throttle counters
+# and the other short commands, so that a Redis that hangs costs a request a bounded wait.
+REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2, minimum=1)
+
 CACHES = {
     "default": {
         "BACKEND": "chatsite.cache.ReusingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "chat",
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
     }
 }
 
@@ -203,6 +210,14 @@ CELERY_RESULT_EXPIRES = 3600
 # client and pool are thread-safe; nothing here waits on results from several threads.
 CELERY_RESULT_BACKEND_THREAD_SAFE = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A send waits at most this long for a broker connection from the process's pool; then it
+# answers 503 `service_unavailable` (its message kept for the requeue task) instead of waiting
+# for ever, as it did when health probes held every connection of the pool.
+CELERY_BROKER_POOL_ACQUIRE_TIMEOUT = env_int("BROKER_ACQUIRE_TIMEOUT_SECONDS", 1, minimum=1)
+# Connecting to the broker and publishing a task give up quickly too: one retry, then the error
+# (the requeue task hands the reply to a worker once the broker is back).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Celery's Django fixup closes the database connection around every task unless this is set;
 # with it, chatsite/celery.py closes a worker's connection only once it is old or broken.
 CELERY_DB_REUSE_MAX = 1_000_000_000 if WORKER_DB_CONN_MAX_AGE else None
@@ -277,6 +292,11 @@ LLM_CONTEXT_BUDGET_TOKENS = env_int("LLM_CONTEXT_BUDGET_TOKENS", 24000, minimum=
 # Retry-After from the provider always wins.
 PROVIDER_RETRY_BASE_SECONDS = env_int("PROVIDER_RETRY_BASE_SECONDS", 2, minimum=0)
 PROVIDER_RETRY_MAX_SECONDS = env_int("PROVIDER_RETRY_MAX_SECONDS", 60, minimum=1)
+# Health checks (chatsite/health.py): how long a worker ping's answer is reused, how long a ping
+# waits, and a secret that shows monitors the details of /readyz (`Authorization: Bearer ...`).
+HEALTH_WORKER_CACHE_SECONDS = env_int("HEALTH_WORKER_CACHE_SECONDS", 10, minimum=1)
+HEALTH_WORKER_TIMEOUT_SECONDS = env_int("HEALTH_WORKER_TIMEOUT_SECONDS", 1, minimum=1)
+HEALTH_TOKEN = env_str("HEALTH_TOKEN")
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # Moderation and the end policy.

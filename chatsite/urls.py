@@ -6,11 +6,14 @@ from django.http import JsonResponse
 from django.urls import include, path
 from django.views import defaults
 
-from chatsite.health import healthz
+from chatsite.health import livez, readyz
 from chatsite.metrics_endpoint import metrics
 
 urlpatterns = [
-    path("healthz", healthz),
+    path("livez", livez, name="livez"),
+    path("readyz", readyz, name="readyz"),
+    # The name monitors used before the split into liveness and readiness.
+    path("healthz", readyz, name="healthz"),
     path("metrics", metrics),
     path("accounts/", include("accounts.urls")),
     # Staff pages inside the admin (the moderation dashboard); before admin.site.urls, whose

@@ -5,12 +5,14 @@ import logging
 from datetime import timedelta
 
 import redis
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from chatsite import errors, redis_clients
 from chatsite.logs import reply_context
+from chatsite.celery import app
 from conversations.models import Message
 from conversations.tasks import generate_reply
 
@@ -35,16 +37,31 @@ def queue_check() -> None:
         raise errors.service_unavailable() from None
 
 
+def queued_later() -> errors.DomainError:
+    return errors.DomainError(
+        "service_unavailable",
+        "Your message is saved, but the assistant cannot start on it right now. It will reply as soon "
+        "as the service is back; there is no need to send it again.",
+        503,
+    )
+
+
 def _hand_to_queue(message_id: str) -> None:
-    """Enqueue a reply after commit. Redis can still go away between the check and here: then
-    the message stays saved and the reply pending, marked, and the periodic requeue retries."""
+    """Enqueue a reply after commit. Redis can still go away between the check and here, or every
+    broker connection of this process be busy past BROKER_ACQUIRE_TIMEOUT_SECONDS: then the
+    message stays saved and the reply pending, marked for the periodic requeue, and the request
+    answers 503 at once rather than waiting for a connection."""
     try:
-        with reply_context(message_id):
-            generate_reply.delay(message_id)
+        # A connection taken from the pool with a timeout, rather than Celery's producer pool: that
+        # one has more producer slots than the pool has connections, and a producer waits for its
+        # connection with no timeout at all.
+        with reply_context(message_id), app.pool.acquire(block=True, timeout=settings.CELERY_BROKER_POOL_ACQUIRE_TIMEOUT) as connection:
+            generate_reply.apply_async((message_id,), connection=connection)
             logger.info("Reply queued")
     except Exception:  # noqa: BLE001 - kombu and redis raise several types for one outage
         logger.warning("Could not enqueue reply %s; it will be requeued once Redis is back", message_id, exc_info=True)
         Message.objects.filter(pk=message_id, status=Message.Status.PENDING, attempt=0).update(error=QUEUE_DOWN_ERROR)
+        raise queued_later() from None
 
 
 def reply_enqueue(*, reply: Message) -> None:

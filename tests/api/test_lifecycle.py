@@ -1,9 +1,11 @@
 """The whole lifecycle through the API, against a real Celery worker, real Redis and the ASGI server."""
 
+import httpx
 import pytest
 
 from conversations.models import Message
 from moderation.models import EndAttempt, EndEvent
+from tests.conftest import token_for
 from tests.live import ABUSE, new_branch, read_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -151,7 +153,12 @@ def test_a_reply_whose_model_keeps_failing_is_marked_failed_and_can_be_retried(l
     assert reply.done["status"] == "complete"
 
 
-def test_health_reports_database_redis_and_worker_ok_when_the_stack_runs(live_client):
-    response = live_client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"db": "ok", "redis": "ok", "worker": "ok"}
+def test_health_reports_database_redis_and_worker_ok_when_the_stack_runs(live_stack, transactional_db, staff_user):
+    with httpx.Client(base_url=live_stack.base_url, timeout=30) as anonymous:
+        assert anonymous.get("/livez").json() == {"status": "ok"}
+        for path in ("/readyz", "/healthz"):
+            response = anonymous.get(path)
+            assert response.status_code == 200
+            assert response.json() == {"status": "ok"}
+        staff = anonymous.get("/readyz", headers={"Authorization": f"Token {token_for(staff_user)}"})
+    assert staff.json() == {"status": "ok", "db": "ok", "redis": "ok", "worker": "ok"}

@@ -78,12 +78,15 @@ def test_a_reply_whose_enqueue_failed_after_commit_is_kept_and_requeued_once_red
 
     with monkeypatch.context() as patch:
         # Redis answered the check, then went away before the task was published.
-        patch.setattr(generate_reply, "delay", broker_down)
+        patch.setattr(generate_reply, "apply_async", broker_down)
         sent = api.post(f"/api/v1/branches/{branch.id}/messages/", {"content": "Tell me about lighthouses."}, format="json")
 
-    assert sent.status_code == 202, "the message was saved; the user is not told it failed"
-    reply_id = sent.json()["assistant_message"]["id"]
-    pending = Message.objects.get(pk=reply_id)
+    # The answer says so at once, and that the message is kept: sending it again is not needed.
+    assert sent.status_code == 503, sent.content
+    assert sent.json()["code"] == "service_unavailable"
+    assert "Your message is saved" in sent.json()["detail"]
+    pending = Message.objects.get(branch=branch, role=Message.Role.ASSISTANT)
+    reply_id = pending.pk
     assert pending.status == Message.Status.PENDING and pending.error == queue.QUEUE_DOWN_ERROR
 
     # Redis is back: the periodic requeue (run by the real worker, as beat would) hands it over.
@@ -97,6 +100,7 @@ def test_a_reply_whose_enqueue_failed_after_commit_is_kept_and_requeued_once_red
 def test_replies_that_nobody_claimed_are_requeued_and_claimed_ones_are_left_alone(owner, monkeypatch):
     delivered = []
     monkeypatch.setattr(generate_reply, "delay", lambda message_id: delivered.append(message_id))
+    monkeypatch.setattr(generate_reply, "apply_async", lambda args, **options: delivered.append(args[0]))
     first = services.conversation_create(user=owner).active_branch
     second = services.conversation_create(user=owner).active_branch
     _, marked = services.message_send(user=owner, branch_id=first.pk, content="one")

@@ -11,11 +11,15 @@ sockets the listener's TCP_NODELAY, so setting it on the listener covers every c
 single process without `--workers` was never affected, and is served the same way here.
 """
 
+import os
 import socket
 import sys
 
 import uvicorn.config
 from uvicorn.main import main
+
+from chatsite import http_deadlines
+from chatsite.env import env_int, env_list
 
 _bind_socket = uvicorn.config.Config.bind_socket
 
@@ -29,5 +33,40 @@ def bind_socket(self) -> socket.socket:
 
 uvicorn.config.Config.bind_socket = bind_socket
 
+
+def apply_settings() -> None:
+    """The server's limits from the same environment variables as the app's (docs/security.md),
+    as defaults for uvicorn's own options: one given on the command line (or as UVICORN_*) wins.
+
+    - Forwarding headers: believed only from TRUSTED_PROXIES (--forwarded-allow-ips); with none,
+      not at all (--no-proxy-headers). uvicorn's own default trusts 127.0.0.1, so any local client
+      could name itself in X-Forwarded-For and get a fresh rate-limit budget per request.
+    - KEEP_ALIVE_TIMEOUT_SECONDS for an idle connection between requests, and
+      GRACEFUL_SHUTDOWN_SECONDS for open requests after SIGTERM. Without it uvicorn waited for
+      every open request to finish, and a request stuck waiting (or a reply stream) kept the
+      process alive indefinitely; with it they are cancelled, and uvicorn then raises the SIGTERM
+      again with its default action, which ends the process whatever its threads are doing.
+
+    It runs before Django's settings are loaded, so it reads the environment directly, with the
+    same helpers chatsite/settings.py uses."""
+    proxies = env_list("TRUSTED_PROXIES")
+    if proxies:
+        os.environ.setdefault("UVICORN_FORWARDED_ALLOW_IPS", ",".join(proxies))
+    else:
+        os.environ.setdefault("UVICORN_PROXY_HEADERS", "false")
+    keep_alive = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", DEFAULT_KEEP_ALIVE_SECONDS, minimum=1)
+    os.environ.setdefault("UVICORN_TIMEOUT_KEEP_ALIVE", str(keep_alive))
+    graceful = env_int("GRACEFUL_SHUTDOWN_SECONDS", DEFAULT_GRACEFUL_SHUTDOWN_SECONDS, minimum=1)
+    os.environ.setdefault("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", str(graceful))
+
+
+DEFAULT_KEEP_ALIVE_SECONDS = 5
+DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 10
+
+# At module level, so that the processes uvicorn spawns for --workers (which import this module
+# again, and get the other options from the parent) serve with the header deadline too.
+http_deadlines.install(env_int("HEADER_TIMEOUT_SECONDS", http_deadlines.DEFAULT_HEADER_TIMEOUT_SECONDS, minimum=1))
+
 if __name__ == "__main__":
+    apply_settings()
     sys.exit(main())

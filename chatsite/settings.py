@@ -1,5 +1,6 @@
 """Settings for the chat site. Every value comes from the environment (see .env.example)."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -120,6 +121,15 @@ if DB_POOLED:
         "pool": {"min_size": 1, "max_size": DB_POOL_MAX_SIZE, "timeout": DB_POOL_TIMEOUT},
     }
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: a statement waiting this long for a row or table lock gives up (SQLSTATE 55P03,
+# answered 503 `service_unavailable`), as SQLite's busy timeout below does, instead of holding a
+# request thread (and, on shutdown, the process) for as long as the lock is held.
+DB_LOCK_TIMEOUT_SECONDS = env_int("DB_LOCK_TIMEOUT_SECONDS", 10, minimum=1)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "options": f"-c lock_timeout={DB_LOCK_TIMEOUT_SECONDS * 1000}",
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers queue
@@ -178,6 +188,30 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_REDIRECT_EXEMPT = [r"^(livez|readyz|healthz)$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", PRODUCTION) else None
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 262144, minimum=1024)
+# Seconds from a request's headers to the end of its body; a body still arriving then is refused
+# with 408 (chatsite/body_limits.py), so a client cannot hold a request open by sending slowly.
+REQUEST_BODY_TIMEOUT_SECONDS = env_int("REQUEST_BODY_TIMEOUT_SECONDS", 15, minimum=1)
+
+# Which forwarding headers to believe when telling clients apart (chatsite/clients.py). By default
+# none: the client is the connection's address. TRUSTED_PROXIES lists the proxies (addresses or
+# networks) whose X-Forwarded-For uvicorn applies (`python -m chatsite.serve` passes it as
+# --forwarded-allow-ips); NUM_PROXIES counts proxies whose addresses are not known in advance.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+NUM_PROXIES = env_int("NUM_PROXIES", 0, minimum=0)
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES must list IP addresses or networks, got {_proxy!r}") from None
+if TRUSTED_PROXIES and NUM_PROXIES:
+    raise ImproperlyConfigured("Set TRUSTED_PROXIES or NUM_PROXIES, not both (docs/security.md)")
+# The ASGI server's own limits, applied by `python -m chatsite.serve` (chatsite/serve.py, which
+# reads them before Django starts; listed here so that a bad value fails `manage.py check` too):
+# seconds for a request's headers to arrive (chatsite/http_deadlines.py), for an idle connection
+# between requests, and for open requests after SIGTERM before the process ends regardless.
+HEADER_TIMEOUT_SECONDS = env_int("HEADER_TIMEOUT_SECONDS", 10, minimum=1)
+KEEP_ALIVE_TIMEOUT_SECONDS = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", 5, minimum=1)
+GRACEFUL_SHUTDOWN_SECONDS = env_int("GRACEFUL_SHUTDOWN_SECONDS", 10, minimum=1)
 
 # Redis carries the Celery broker, the per-reply token streams and the throttle counters.
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -344,6 +378,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env_int("API_PAGE_SIZE", 20, minimum=1),
     "EXCEPTION_HANDLER": "conversations.api.errors.exception_handler",
+    # DRF's three, with JSON nested too deeply a 400 instead of a 500 (chatsite/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "chatsite.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Anonymous clients are told apart by the connection's address (after uvicorn applied the
+    # forwarding headers of TRUSTED_PROXIES), or by X-Forwarded-For NUM_PROXIES from the right;
+    # DRF's default (None) would believe whatever X-Forwarded-For a client sends.
+    "NUM_PROXIES": NUM_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": [
         "conversations.api.throttles.AnonThrottle",
         "conversations.api.throttles.UserThrottle",

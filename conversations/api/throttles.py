@@ -16,13 +16,17 @@ A limit counts requests and nothing else: no conversation state, and in particul
 what a user may do next. An exceeded limit is a 429 with `Retry-After` and the code `throttled`.
 """
 
+import logging
 import math
 import secrets
 from functools import lru_cache
 
+import redis
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -50,6 +54,23 @@ return {1}
 @lru_cache(maxsize=4)
 def _registered(client):
     return client.register_script(SLIDING_WINDOWS)
+
+
+def _admit_request(request, windows: list["RedisWindow"], timer) -> "RedisWindow | None":
+    """`_admit`, except that a read is let through when the counters cannot be reached.
+
+    The counters live in Redis, so a Redis outage would otherwise refuse every API request, even
+    a GET of one's own conversations, which needs only the database. Reads fail open: they cost
+    little, and the database answers them. Writes fail closed (the Redis error becomes a 503
+    `service_unavailable`): they start replies, create accounts and guess passwords, and a send
+    needs Redis anyway for its reply."""
+    try:
+        return _admit(windows, timer)
+    except redis.RedisError as error:
+        if request.method not in SAFE_METHODS:
+            raise
+        logger.warning("Rate-limit counters unreachable (%s); letting a %s through", error, request.method)
+        return None
 
 
 def _admit(windows: list["RedisWindow"], timer) -> "RedisWindow | None":
@@ -80,7 +101,7 @@ class RedisWindow(SimpleRateThrottle):
         return self.key is not None
 
     def allow_request(self, request, view):
-        return not self.applies(request, view) or _admit([self], self.timer) is None
+        return not self.applies(request, view) or _admit_request(request, [self], self.timer) is None
 
     def wait(self):
         return max(0.0, self.duration - (self.now - self.oldest))
@@ -123,7 +144,7 @@ class ScopedWindows(BaseThrottle):
 
     def allow_request(self, request, view):
         applying = [window for window in self.windows if window.applies(request, view)]
-        self.refused = _admit(applying, self.windows[0].timer) if applying else None
+        self.refused = _admit_request(request, applying, self.windows[0].timer) if applying else None
         return self.refused is None
 
     def wait(self):

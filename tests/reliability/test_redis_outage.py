@@ -44,6 +44,15 @@ def test_a_message_sent_while_redis_is_down_is_refused_with_503_and_nothing_is_s
         assert int(refused.headers["Retry-After"]) > 0
         assert counts() == (0, 0), "no half-written turn: neither the message nor a pending reply"
 
+        # Reading one's own data needs only the database: the rate limits fail open for reads
+        # (their counters are in Redis) and closed for writes.
+        listed = client.get("/api/v1/conversations/")
+        assert listed.status_code == 200, listed.text
+        assert [item["active_branch"] for item in listed.json()["results"]] == [branch]
+        assert client.get(f"/api/v1/branches/{branch}/").status_code == 200
+        created = client.post("/api/v1/conversations/", json={})
+        assert created.status_code == 503 and created.json()["code"] == "service_unavailable"
+
         stack.start_redis()
         stack.wait_healthy()
         sent = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "Hello again"})

@@ -116,3 +116,13 @@ def test_conversations_older_than_an_hour_no_longer_count(owner, settings):
     old = services.conversation_create(user=owner)
     Conversation.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(minutes=61))
     assert services.conversation_create(user=owner)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token/", "/api/v1/conversations/"])
+def test_json_nested_thousands_deep_is_400_invalid_not_a_500(client, owner, path):
+    client.force_login(owner)
+    nested = "[" * 5000 + "]" * 5000
+    response = client.post(path, nested, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert "nested too deeply" in response.json()["detail"]

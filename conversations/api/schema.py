@@ -184,8 +184,9 @@ class ReplyStreamDoc(APIView):
                 OpenApiTypes.STR,
                 OpenApiParameter.HEADER,
                 required=False,
-                description="Resume after this event id (the `id:` of the last event you read).",
-                pattern=r"^[0-9]+-[0-9]+$",
+                description="Resume after this event id (the `id:` of the last event you read). Absent or empty: from the start.",
+                # Empty is allowed: EventSource sends none, but a client may send the header empty.
+                pattern=r"^([0-9]+-[0-9]+)?$",
             )
         ],
         responses={

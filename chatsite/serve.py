@@ -52,12 +52,19 @@ def apply_settings() -> None:
     proxies = env_list("TRUSTED_PROXIES")
     if proxies:
         os.environ.setdefault("UVICORN_FORWARDED_ALLOW_IPS", ",".join(proxies))
-    else:
+    elif not _proxies_named_for_uvicorn():
         os.environ.setdefault("UVICORN_PROXY_HEADERS", "false")
     keep_alive = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", DEFAULT_KEEP_ALIVE_SECONDS, minimum=1)
     os.environ.setdefault("UVICORN_TIMEOUT_KEEP_ALIVE", str(keep_alive))
     graceful = env_int("GRACEFUL_SHUTDOWN_SECONDS", DEFAULT_GRACEFUL_SHUTDOWN_SECONDS, minimum=1)
     os.environ.setdefault("UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN", str(graceful))
+
+
+def _proxies_named_for_uvicorn() -> bool:
+    """Whether the command line or uvicorn's own variables already say which proxies to trust."""
+    flags = ("--forwarded-allow-ips", "--proxy-headers", "--no-proxy-headers")
+    named_on_command_line = any(arg.split("=", 1)[0] in flags for arg in sys.argv[1:])
+    return named_on_command_line or any(name in os.environ for name in ("FORWARDED_ALLOW_IPS", "UVICORN_FORWARDED_ALLOW_IPS"))
 
 
 DEFAULT_KEEP_ALIVE_SECONDS = 5

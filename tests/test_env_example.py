@@ -80,7 +80,13 @@ def test_an_empty_metrics_directory_leaves_prometheus_in_its_single_process_mode
 def test_the_app_starts_with_the_example_file_loaded(tmp_path):
     port = free_port()
     # Only where this machine's services are: a database of the test's own and the suite's Redis.
-    services = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "REDIS_URL": settings.REDIS_URL, "PORT": str(port)}
+    services = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "REDIS_URL": settings.REDIS_URL,
+        "PORT": str(port),
+        # Shows this test, as a monitor, which parts of /healthz answer.
+        "HEALTH_TOKEN": "monitor-secret",
+    }
     migrate = run_with_example(f"{sys.executable} manage.py migrate --noinput", **services)
     assert migrate.returncode == 0, migrate.stderr
     log = (tmp_path / "web.log").open("w")
@@ -96,7 +102,7 @@ def test_the_app_starts_with_the_example_file_loaded(tmp_path):
         while time.monotonic() < deadline and login is None:
             try:
                 login = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=5)
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=10)
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", headers={"Authorization": "Bearer monitor-secret"}, timeout=10)
             except httpx.TransportError:
                 assert web.poll() is None, (tmp_path / "web.log").read_text()
                 time.sleep(0.2)

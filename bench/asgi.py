@@ -1,7 +1,5 @@
 import os
 
-from chatsite.asgi_handler import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-application = get_asgi_application()
+from chatsite.asgi import application  # noqa: E402, F401 - with the benchmark's settings

@@ -3,7 +3,7 @@
 Every caller shares a client (and so its connection pool) instead of opening connections of its
 own: a new client per request or per reply opened a new TCP connection and ran redis-py's
 handshake each time. Clients differ only in their timeouts, which depend on what waits on them.
-Celery's broker connection is kombu's own (chatsite/broker.py).
+Celery's broker connection is kombu's own (chatsite/patches/kombu_transport.py).
 """
 
 import asyncio

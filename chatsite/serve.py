@@ -1,37 +1,20 @@
-"""uvicorn's command line, with TCP_NODELAY on the listening socket.
+"""uvicorn's command line, with the listening-socket patch (chatsite/patches/uvicorn_nodelay.py)
+unless PATCH_UVICORN_NODELAY is off.
 
     python -m chatsite.serve chatsite.asgi:application --host 0.0.0.0 --port 8000 --workers 4
 
-With `--workers N` uvicorn binds the listening socket itself, with the protocol number left at 0,
-and asyncio only turns Nagle's algorithm off on accepted sockets that report IPPROTO_TCP. So every
-response written in more than one piece (headers, then body: all of them) waited for the client's
-delayed ACK, about 40 ms a request on Linux (Kludex/uvicorn#3149, unfixed in the release pinned
-here; measured in docs/benchmarks.md: a bare POST 48 ms, 6.8 ms with this). Linux gives accepted
-sockets the listener's TCP_NODELAY, so setting it on the listener covers every connection. A
-single process without `--workers` was never affected, and is served the same way here.
+It runs before Django's settings are loaded, so it reads the switch from the environment, as
+chatsite/settings.py does.
 """
 
 import os
-import socket
 import sys
 
-import uvicorn.config
 from uvicorn.main import main
 
 from chatsite import http_deadlines
-from chatsite.env import env_int, env_list
-
-_bind_socket = uvicorn.config.Config.bind_socket
-
-
-def bind_socket(self) -> socket.socket:
-    sock = _bind_socket(self)
-    if sock.family in (socket.AF_INET, socket.AF_INET6):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    return sock
-
-
-uvicorn.config.Config.bind_socket = bind_socket
+from chatsite.env import env_bool, env_int, env_list
+from chatsite.patches import uvicorn_nodelay
 
 
 def apply_settings() -> None:
@@ -75,5 +58,7 @@ DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 10
 http_deadlines.install(env_int("HEADER_TIMEOUT_SECONDS", http_deadlines.DEFAULT_HEADER_TIMEOUT_SECONDS, minimum=1))
 
 if __name__ == "__main__":
+    if env_bool("PATCH_UVICORN_NODELAY", True):
+        uvicorn_nodelay.install()
     apply_settings()
     sys.exit(main())

@@ -31,7 +31,8 @@ if PRODUCTION and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    # First, so its `runserver` (uvicorn: ASGI, so replies stream) wins over Django's WSGI one.
+    # First, so its `runserver` (uvicorn: ASGI, so replies stream) wins over Django's WSGI one; its
+    # app config registers the patches' version check (chatsite/patches/).
     "chatsite",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -99,9 +100,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env_int(
     "DB_CONN_MAX_AGE", 600 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 0, minimum=0
 )
 # Without a pool (below), Celery worker processes keep their database connection between tasks
-# for this many seconds (chatsite/celery.py): a reply is a handful of statements, fewer than a new
+# for this many seconds (chatsite/patches/worker_db_connections.py): a reply is a handful of statements, fewer than a new
 # connection costs on PostgreSQL. The web processes follow DB_CONN_MAX_AGE, per request thread
-# (those threads are reused, chatsite/asgi_handler.py).
+# (those threads are reused, chatsite/patches/asgi_handler.py).
 WORKER_DB_CONN_MAX_AGE = env_int("WORKER_DB_CONN_MAX_AGE", 600, minimum=0)
 # PostgreSQL: each process (web or worker) keeps a pool of connections (psycopg_pool) that
 # requests and tasks borrow and hand back, health-checked when borrowed. A new connection is a
@@ -213,7 +214,8 @@ HEADER_TIMEOUT_SECONDS = env_int("HEADER_TIMEOUT_SECONDS", 10, minimum=1)
 KEEP_ALIVE_TIMEOUT_SECONDS = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", 5, minimum=1)
 GRACEFUL_SHUTDOWN_SECONDS = env_int("GRACEFUL_SHUTDOWN_SECONDS", 10, minimum=1)
 
-# Redis carries the Celery broker, the per-reply token streams and the throttle counters.
+# Redis carries the Celery broker, the per-reply token streams and the throttle counters (whose
+# keys take the cache's prefix; chatsite/redis_clients.py builds the clients).
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 
 # Seconds a web process waits for Redis (connecting, and for an answer) on the throttle counters
@@ -222,12 +224,21 @@ REDIS_TIMEOUT_SECONDS = env_int("REDIS_TIMEOUT_SECONDS", 2, minimum=1)
 
 CACHES = {
     "default": {
-        "BACKEND": "chatsite.cache.ReusingRedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "chat",
         "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS},
     }
 }
+
+# Patches of library internals (chatsite/patches/), each on by default and each with the stock
+# component behind its switch. A patch refuses to start on a library version it was not tested
+# with; turning it off is the way out until it is tested.
+PATCH_ASGI_HANDLER = env_bool("PATCH_ASGI_HANDLER", True)
+PATCH_KOMBU_TRANSPORT = env_bool("PATCH_KOMBU_TRANSPORT", True)
+PATCH_UVICORN_NODELAY = env_bool("PATCH_UVICORN_NODELAY", True)
+PATCH_REDIS_PIPELINING = env_bool("PATCH_REDIS_PIPELINING", True)
+PATCH_WORKER_DB_CONNECTIONS = env_bool("PATCH_WORKER_DB_CONNECTIONS", True)
 
 # Celery: settings in the CELERY_ namespace (chatsite/celery.py).
 CELERY_BROKER_URL = REDIS_URL
@@ -253,7 +264,7 @@ CELERY_BROKER_POOL_ACQUIRE_TIMEOUT = env_int("BROKER_ACQUIRE_TIMEOUT_SECONDS", 1
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT_SECONDS
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Celery's Django fixup closes the database connection around every task unless this is set;
-# with it, chatsite/celery.py closes a worker's connection only once it is old or broken.
+# with it, chatsite/patches/worker_db_connections.py closes a worker's connection only once it is old or broken.
 CELERY_DB_REUSE_MAX = 1_000_000_000 if WORKER_DB_CONN_MAX_AGE else None
 # A reply running when Redis goes away keeps generating and saves to the database; its ack is
 # lost, and the redelivery finds the reply complete. (Celery 6 flips this default.)

@@ -16,7 +16,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from rest_framework.authtoken.models import Token
 from rest_framework.utils.encoders import JSONEncoder
 
-from chatsite.asgi_handler import release_connections
+from chatsite.connections import release_connections
 from conversations.models import Message
 from chatsite.redis_clients import async_client
 from conversations.streams import format_sse, stream_key, text_digest
@@ -179,7 +179,7 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
 
 def reply_stream(request, pk: str):
     """A synchronous view that returns an asynchronous stream: the lookups run in the request's
-    thread with the middlewares (chatsite/asgi_handler.py), with no hop back to the event loop and
+    thread with the middlewares (chatsite/patches/asgi_handler.py), with no hop back to the event loop and
     out again, and the stream is then relayed from the event loop, holding no thread."""
     if request.method != "GET":
         response = _error("method_not_allowed", f'Method "{request.method}" not allowed.', 405)

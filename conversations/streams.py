@@ -12,6 +12,7 @@ import redis
 from django.conf import settings
 
 from chatsite import redis_clients
+from chatsite.patches.redis_pipelining import HeldConnection, RoundTrips
 
 logger = logging.getLogger(__name__)
 
@@ -24,23 +25,18 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# How many answers the writer leaves unread at most before it reads them (see ReplyStream).
-UNREAD_LIMIT = 64
-
-
 class ReplyStream:
     """The writer side, used by the worker generating one reply.
 
-    Its commands are pipelined on one connection held for the reply: each is sent at once, and
-    Redis runs it on arrival, so readers see every token as it comes; the answers are read
-    together at the last event (or every UNREAD_LIMIT commands) instead of a round trip per token.
-    Call close() when the reply is done with, whichever way it ends."""
+    Its commands are pipelined on one connection held for the reply
+    (chatsite/patches/redis_pipelining.py): each is sent at once, and Redis runs it on arrival, so
+    readers see every token as it comes; the answers are read together at the last event instead
+    of a round trip per token. Call close() when the reply is done with, whichever way it ends."""
 
     def __init__(self, message_id) -> None:
         self.key = stream_key(message_id)
-        self.client = redis_clients.client()
-        self._connection = None
-        self._unread = 0
+        client = redis_clients.client()
+        self._pipe = HeldConnection(client) if settings.PATCH_REDIS_PIPELINING else RoundTrips(client)
         self._expiry_set = False
         self._broken = False
 
@@ -52,17 +48,18 @@ class ReplyStream:
         if self._broken and not final:
             return
         try:
-            self._write(event, data, final, extra)
-            if final or self._unread >= UNREAD_LIMIT:
-                self._read_answers()
+            self._pipe.send(self._commands(event, data, final, extra))
+            self._expiry_set = True
+            if final:
+                self._pipe.flush()
         except redis.RedisError as error:
             self._broken = True
-            self._drop_connection()
+            self._pipe.drop()
             logger.warning("Reply stream %s lost (%s); the reply is still saved to the database.", self.key, error)
         if final:
             self.close()
 
-    def _write(self, event: str, data: dict, final: bool, extra: dict | None) -> None:
+    def _commands(self, event: str, data: dict, final: bool, extra: dict | None) -> list[list]:
         fields = {"event": event, "data": json.dumps(data), **(extra or {})}
         command = ["XADD", self.key, "MAXLEN", "~", settings.REPLY_STREAM_MAXLEN, "*"]
         for name, value in fields.items():
@@ -72,37 +69,14 @@ class ReplyStream:
             # The expiry is set with the first event and renewed with the last, so a stream whose
             # worker dies part way still expires.
             commands.append(["EXPIRE", self.key, settings.REPLY_STREAM_TTL_SECONDS])
-        if self._connection is None:
-            self._connection = self.client.connection_pool.get_connection()
-        self._connection.send_packed_command(self._connection.pack_commands(commands))
-        self._unread += len(commands)
-        self._expiry_set = True
-
-    def _read_answers(self) -> None:
-        while self._unread:
-            self._unread -= 1
-            self._connection.read_response()  # raises the error Redis answered, if any
-
-    def _drop_connection(self) -> None:
-        if self._connection is not None:
-            # Unread answers may be left on it: it must not go back to the pool as it is.
-            self._connection.disconnect()
-            self.client.connection_pool.release(self._connection)
-            self._connection = None
-            self._unread = 0
+        return commands
 
     def close(self) -> None:
         """Read what is left unread and give the connection back to the pool."""
-        if self._connection is None:
-            return
         try:
-            self._read_answers()
+            self._pipe.close()
         except redis.RedisError as error:
             logger.warning("Reply stream %s lost (%s); the reply is still saved to the database.", self.key, error)
-            self._drop_connection()
-            return
-        self.client.connection_pool.release(self._connection)
-        self._connection = None
 
     def token(self, text: str) -> None:
         self._add("token", {"text": text})

@@ -2,8 +2,10 @@ import os
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from tests import live
+from tests.live import token_for
 
 
 # The production layout's tests (tests/production/) start their own PostgreSQL and five
@@ -50,14 +52,9 @@ def other_api(other_user) -> APIClient:
     return client
 
 
-def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key
-
-
 @pytest.fixture(scope="session")
 def live_stack(django_db_setup, django_db_blocker, tmp_path_factory):
     """A Celery worker and an ASGI server on the test database and the suite's Redis."""
-    from tests import live
 
     logs = tmp_path_factory.mktemp("stack-logs")
     port = live.free_port()
@@ -87,3 +84,26 @@ def fast_tests_settings(settings, monkeypatch):
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {scope: None for scope in SimpleRateThrottle.THROTTLE_RATES})
+
+
+@pytest.fixture
+def own_stack(transactional_db, tmp_path):
+    """Start with `own_stack(**env)`; everything is stopped after the test."""
+    stacks: list[live.OwnStack] = []
+
+    def start(**env: str) -> live.OwnStack:
+        server = live.start_redis()
+        env = {"REDIS_URL": server.url, **env}
+        stack = live.OwnStack(redis=server, port=live.free_port(), env=env)
+        stacks.append(stack)
+        worker = live.start_worker(tmp_path, "own-worker", **env)
+        stack.processes.append(worker)
+        live.wait_for_worker(worker)
+        stack.processes.append(live.start_web(tmp_path, stack.port, **env))
+        return stack
+
+    yield start
+    for stack in stacks:
+        for process in stack.processes:
+            process.stop()
+        stack.redis.stop()

@@ -14,6 +14,9 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 from django.db import connection
+from rest_framework.authtoken.models import Token
+
+from scripts.redis_server import RedisServer, start_redis
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -184,3 +187,45 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.05, message: 
             return value
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message}")
+
+
+@dataclass
+class OwnStack:
+    redis: RedisServer
+    port: int
+    env: dict[str, str]
+    processes: list = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop_redis(self) -> None:
+        self.redis.stop()
+
+    def start_redis(self) -> None:
+        """Redis again on the same port, empty (it never persists): what a restart after a crash
+        looks like to the clients, which reconnect on their own."""
+        self.redis = start_redis(port=self.redis.port)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        """Until the web process reaches Redis and a worker answers through it again."""
+        try:
+            wait_until(lambda: _healthy(self.base_url), timeout=timeout)
+        except AssertionError:
+            report = httpx.get(f"{self.base_url}/healthz", timeout=5).text
+            raise AssertionError(f"the stack did not recover: /healthz says {report}") from None
+
+    def client(self, user) -> httpx.Client:
+        return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Token {token_for(user)}"}, timeout=30)
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def token_for(user) -> str:
+    return Token.objects.get_or_create(user=user)[0].key

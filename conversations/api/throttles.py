@@ -3,8 +3,8 @@
 A view opts in with `throttle_classes = scoped()` and `throttle_scope = "messages"` (sending,
 editing and retrying: each starts a model reply), `"conversations"` (creating one) or `"auth"`
 (token and sign-up, counted per client address). Rates are settings: THROTTLE_MESSAGES,
-THROTTLE_CONVERSATIONS, THROTTLE_AUTH. The counters live in Redis (the default cache's server
-and key prefix), so every web process shares them.
+THROTTLE_CONVERSATIONS, THROTTLE_AUTH. The counters live in Redis (the process's shared client,
+with the default cache's key prefix), so every web process shares them.
 
 DRF's throttles keep each window as a pickled list that they read and write back: two round trips
 per throttle, a list that grows with the rate, and two concurrent requests can both read the
@@ -25,6 +25,8 @@ import redis
 from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from chatsite import redis_clients
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,7 @@ def _admit(windows: list["RedisWindow"], timer) -> "RedisWindow | None":
     for window in windows:
         window.now = now
         args += [math.ceil(window.duration), window.num_requests]
-    result = _registered(cache.redis())(keys=[cache.make_key(window.key) for window in windows], args=args)
+    result = _registered(redis_clients.client())(keys=[cache.make_key(window.key) for window in windows], args=args)
     if result[0]:
         return None
     refused = windows[int(result[1]) - 1]

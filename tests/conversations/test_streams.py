@@ -1,13 +1,16 @@
-"""The worker's side of a reply's Redis Stream: events pipelined on one connection. Real Redis."""
+"""The worker's side of a reply's Redis Stream: events pipelined on one connection, or a round trip
+each with the patch off (PATCH_REDIS_PIPELINING). Real Redis."""
 
 import json
 import uuid
 
+import pytest
 import redis
 from django.conf import settings
 
 from chatsite.redis_clients import client as sync_client
-from conversations.streams import UNREAD_LIMIT, ReplyStream, stream_key
+from chatsite.patches.redis_pipelining import UNREAD_LIMIT
+from conversations.streams import ReplyStream, stream_key
 
 
 def entries(message_id) -> list[tuple[str, dict]]:
@@ -19,7 +22,9 @@ def server_connections() -> int:
     return len(redis.Redis.from_url(settings.REDIS_URL).client_list())
 
 
-def test_each_event_reaches_readers_as_it_is_written_not_at_the_end():
+@pytest.mark.parametrize("pipelined", [True, False], ids=["pipelined", "patch-off"])
+def test_each_event_reaches_readers_as_it_is_written_not_at_the_end(settings, pipelined):
+    settings.PATCH_REDIS_PIPELINING = pipelined
     message_id = uuid.uuid4()
     stream = ReplyStream(message_id)
     stream.token("Once ")
@@ -31,7 +36,9 @@ def test_each_event_reaches_readers_as_it_is_written_not_at_the_end():
     assert entries(message_id)[-1] == ("done", {"status": "complete", "kind": "answer", "ended": False})
 
 
-def test_a_long_reply_leaves_the_shared_connection_clean_for_the_next_command():
+@pytest.mark.parametrize("pipelined", [True, False], ids=["pipelined", "patch-off"])
+def test_a_long_reply_leaves_the_shared_connection_clean_for_the_next_command(settings, pipelined):
+    settings.PATCH_REDIS_PIPELINING = pipelined
     message_id = uuid.uuid4()
     stream = ReplyStream(message_id)
     for n in range(3 * UNREAD_LIMIT + 5):

@@ -1,5 +1,8 @@
 """Django's ASGI handler with two costs of running synchronous views under ASGI taken out.
 
+Off (PATCH_ASGI_HANDLER=false): Django's own handler, with its thread hops and a new thread per
+request, about twice the web process's time for a send (docs/benchmarks.md).
+
 One thread hop per request, not two per middleware. Under ASGI Django runs the middleware chain
 asynchronously, and each of its middlewares runs its request and response hooks in the request's
 thread, one hop there and back per hook: about twenty hops per request, the largest part of the
@@ -22,6 +25,8 @@ from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.core.handlers.base import BaseHandler
 from django.db import connections
+
+from chatsite.connections import release_connections
 
 # Idle threads kept beyond this are stopped: a burst of long streams should not leave a thousand
 # threads behind.
@@ -66,15 +71,3 @@ class ChatASGIHandler(ASGIHandler):
         executor.submit(connections.close_all)
         executor.shutdown(wait=False)
 
-
-def get_asgi_application() -> ChatASGIHandler:
-    import django
-
-    django.setup(set_prefix=False)
-    return ChatASGIHandler()
-
-
-def release_connections() -> None:
-    """Close this thread's database connections (with a pool: hand them back to it)."""
-    for connection in connections.all(initialized_only=True):
-        connection.close()

@@ -1,6 +1,7 @@
-"""`python -m chatsite.serve` (uvicorn with TCP_NODELAY on its listening socket): connections a
-multi-process server accepts send each write at once instead of waiting for the client's delayed
-ACK (about 40 ms a response otherwise, docs/benchmarks.md)."""
+"""`python -m chatsite.serve` (uvicorn with TCP_NODELAY on its listening socket,
+chatsite/patches/uvicorn_nodelay.py): connections a multi-process server accepts send each write at
+once instead of waiting for the client's delayed ACK (about 40 ms a response otherwise,
+docs/benchmarks.md)."""
 
 import signal
 import socket
@@ -12,11 +13,12 @@ import httpx
 import pytest
 import uvicorn.config
 
-import chatsite.serve  # noqa: F401 - installs the listening socket option
+from chatsite.patches import uvicorn_nodelay
 from tests import live
 
 
-def test_connections_accepted_by_a_multi_process_server_have_nagle_off():
+def test_connections_accepted_by_a_multi_process_server_have_nagle_off(monkeypatch):
+    monkeypatch.setattr(uvicorn.config.Config, "bind_socket", uvicorn_nodelay.bind_socket)
     config = uvicorn.config.Config("chatsite.asgi:application", host="127.0.0.1", port=0, workers=2)
     listener = config.bind_socket()
     listener.listen()

@@ -1,8 +1,9 @@
-"""The broker transport (chatsite/broker.py) is the one Celery connects with, for both schemes."""
+"""The broker transport (chatsite/patches/kombu_transport.py) is the one Celery connects with, for
+both schemes."""
 
 from kombu import Connection
 
-from chatsite import broker
+from chatsite.patches import kombu_transport as broker
 from chatsite.celery import app
 
 

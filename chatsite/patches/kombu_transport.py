@@ -12,6 +12,9 @@ and the ack are skipped as failed for a lost connection, and the consumer reconn
 back. Nothing is lost: a message that could not be put back or acked is delivered again after the
 visibility timeout (or is gone with a Redis that restarted empty), replies are claimed with a
 fenced lease, and the periodic requeue hands any pending reply to a worker.
+
+Off (PATCH_KOMBU_TRANSPORT=false): kombu's own transport, with that fault (a worker can stay up
+idle after a Redis outage until it is restarted) and a new Redis client per publish and per ack.
 """
 
 from kombu import transport

@@ -13,12 +13,14 @@ import redis
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.http import JsonResponse, StreamingHttpResponse
-from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.utils.encoders import JSONEncoder
 
 from chatsite.connections import release_connections
-from conversations.models import Message
 from chatsite.redis_clients import async_client
+from conversations.models import Message
 from conversations.streams import format_sse, stream_key, text_digest
 
 
@@ -30,34 +32,27 @@ def _error(code: str, detail: str, status: int) -> JsonResponse:
     return JsonResponse({"code": code, "detail": detail}, status=status)
 
 
-def _token_key(request) -> str | None:
-    header = request.headers.get("Authorization", "")
-    return header.removeprefix("Token ").strip() if header.startswith("Token ") else None
+def _unauthorized(code: str, detail: str) -> JsonResponse:
+    response = _error(code, detail, 401)
+    response["WWW-Authenticate"] = "Token"  # As the API's other endpoints answer.
+    return response
 
 
-def _owned_replies():
-    return Message.objects.select_related("branch").filter(
-        conversation__deleted_at__isnull=True, role=Message.Role.ASSISTANT
-    )
+def _user(request):
+    """The request's user as the API's own authentication classes (a token, or the session) find
+    it, as any DRF view would; None when anonymous. A wrong token raises AuthenticationFailed."""
+    drf_request = Request(request, authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES])
+    return drf_request.user if drf_request.user.is_authenticated else None
 
 
-def _find_reply(request, message_id: uuid.UUID | None) -> tuple[bool, Message | None]:
-    """(authenticated, the user's reply or None). With a token, one query finds the reply
-    through its owner's token."""
-    key = _token_key(request)
-    if key is not None:
-        if message_id is not None:
-            message = _owned_replies().filter(
-                pk=message_id, conversation__owner__auth_token__key=key, conversation__owner__is_active=True
-            ).first()
-            if message is not None:
-                return True, message
-        return Token.objects.filter(key=key, user__is_active=True).exists(), None
-    if not request.user.is_authenticated:
-        return False, None
+def _owned_reply(user, message_id: uuid.UUID | None) -> Message | None:
     if message_id is None:
-        return True, None
-    return True, _owned_replies().filter(pk=message_id, conversation__owner=request.user).first()
+        return None
+    return (
+        Message.objects.select_related("branch")
+        .filter(pk=message_id, conversation__owner=user, conversation__deleted_at__isnull=True, role=Message.Role.ASSISTANT)
+        .first()
+    )
 
 
 def _done_payload(message: Message) -> dict:
@@ -189,9 +184,13 @@ def reply_stream(request, pk: str):
         message_id = uuid.UUID(pk)
     except ValueError:
         message_id = None
-    authenticated, message = _find_reply(request, message_id)
-    if not authenticated:
-        return _error("not_authenticated", "Authentication credentials were not provided.", 401)
+    try:
+        user = _user(request)
+    except AuthenticationFailed as failure:
+        return _unauthorized("authentication_failed", str(failure.detail))
+    if user is None:
+        return _unauthorized("not_authenticated", "Authentication credentials were not provided.")
+    message = _owned_reply(user, message_id)
     if message is None:
         return _error("not_found", "Not found.", 404)
     last_id = request.headers.get("Last-Event-ID") or "0-0"

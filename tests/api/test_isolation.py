@@ -146,3 +146,22 @@ def test_another_users_conversations_are_not_listed(intruder, owned):
     response = intruder.get("/api/v1/conversations/")
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize("path", ["conversations/", "messages/{reply}/stream/"], ids=["api-view", "stream"])
+def test_a_wrong_token_is_refused_the_same_way_on_the_api_and_on_the_stream(owned, path):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    response = call(client, "get", path, None, owned)
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_an_inactive_users_token_no_longer_opens_their_streams(owner, owned):
+    client = token_client(owner)
+    owner.is_active = False
+    owner.save(update_fields=["is_active"])
+    response = call(client, "get", "messages/{reply}/stream/", None, owned)
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"

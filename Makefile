@@ -54,9 +54,9 @@ test-production: venv
 # Schemathesis against the live stack, longer than the few examples per operation `make test` runs.
 FUZZ_MAX_EXAMPLES ?= 100
 fuzz: venv
-	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -q tests/api/test_fuzz.py $(PYTEST_ARGS)
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -q tests/conversations/api/test_fuzz.py $(PYTEST_ARGS)
 
-# Regenerates the committed OpenAPI schema after an API change (tests/api/test_schema.py checks it).
+# Regenerates the committed OpenAPI schema after an API change (tests/conversations/api/test_schema.py checks it).
 schema: venv
 	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
 

@@ -48,7 +48,7 @@ def time_get(client: Client, url: str, params: dict) -> tuple[float, int]:
 def main() -> None:
     from django.contrib.auth.models import Group, User
 
-    from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events
+    from tests.support.review.staff import bulk_end_attempts, bulk_end_events
 
     call_command("migrate", verbosity=0)
     owner = User.objects.create_user("bench-owner", password="x-bench-password-1")

@@ -61,7 +61,7 @@ def main() -> int:
     from conversations.providers import anthropic as anthropic_provider
     from conversations.providers import openai_compat
     from conversations.streams import ReplyStream
-    from tests.fakes.llm_server import FakeLLMServer, anthropic_stream, openai_stream
+    from tests.support.conversations.providers.fake_llm_server import FakeLLMServer, anthropic_stream, openai_stream
 
     server = FakeLLMServer()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

@@ -415,7 +415,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "conversations.api.schema.AutoSchema",
 }
 
-# The OpenAPI schema, committed at docs/openapi.yaml (tests/api/test_schema.py keeps it current).
+# The OpenAPI schema, committed at docs/openapi.yaml (tests/conversations/api/test_schema.py keeps it current).
 SPECTACULAR_SETTINGS = {
     "TITLE": "Chat API",
     "DESCRIPTION": "The REST API of the chat app whose assistant can end abusive conversations. "

@@ -63,17 +63,6 @@ def end_events_for(user) -> QuerySet[EndEvent]:
     return EndEvent.objects.filter(user=user, conversation__isnull=False, conversation__deleted_at__isnull=True)
 
 
-def path_to(tip_id, messages: dict) -> list[Message]:
-    """Walk from a tip up to the root through messages already in memory; root first."""
-    path = []
-    current = messages.get(tip_id)
-    while current is not None:
-        path.append(current)
-        current = messages.get(current.parent_id)
-    path.reverse()
-    return path
-
-
 def message_path(tip_id) -> list[Message]:
     """The path from the root to `tip_id`, root first, in one query.
 

@@ -4,8 +4,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests import live
-from tests.live import token_for
+from tests.support import live
+from tests.support.accounts import token_for
+
+# Staff users and review records for the review tests (and the fuzzer's queues).
+pytest_plugins = ["tests.support.review.staff"]
 
 
 # The production layout's tests (tests/production/) start their own PostgreSQL and five

@@ -23,14 +23,14 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault("PROVIDER_MAX_RETRIES", "1")
     # The live stack's web process applies the API's scoped rate limits for real; the suite makes
     # far more conversations and messages a minute than a person, so it gets roomy ones there.
-    # tests/api/test_throttling.py checks the limits themselves.
+    # tests/conversations/api/test_throttling.py checks the limits themselves.
     for scope in ("THROTTLE_MESSAGES", "THROTTLE_CONVERSATIONS", "THROTTLE_AUTH"):
         os.environ.setdefault(scope, "100000/min")
     # Test doubles for misbehaving models, available in this process and in the workers it starts.
     os.environ.setdefault(
         "LLM_EXTRA_PROVIDERS",
-        "always_end=tests.doubles:AlwaysEndProvider,failing=tests.doubles:FailingProvider,"
-        "rejecting=tests.doubles:RejectingProvider,slow=tests.doubles:SlowProvider",
+        "always_end=tests.support.conversations.providers.doubles:AlwaysEndProvider,failing=tests.support.conversations.providers.doubles:FailingProvider,"
+        "rejecting=tests.support.conversations.providers.doubles:RejectingProvider,slow=tests.support.conversations.providers.doubles:SlowProvider",
     )
     # The slow double's answer, in tokens (half a second each): long enough to tell a streamed
     # response from one sent whole, short enough not to hold a worker of the live stack for long.

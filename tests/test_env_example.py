@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 
-from tests.live import free_port
+from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

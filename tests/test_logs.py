@@ -11,7 +11,7 @@ from django_guid import set_guid
 from pythonjsonlogger.json import JsonFormatter
 
 from chatsite.logs import ContextFilter, TextFormatter, logging_config, reply_context
-from tests import live
+from tests.support import live
 
 
 def formatted(formatter: logging.Formatter, message: str) -> str:

@@ -5,8 +5,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from moderation.services import assess_text
-from tests import live
-from tests.conftest import token_for
+from tests.support import live
+from tests.support.accounts import token_for
 
 TOKEN = {"HTTP_AUTHORIZATION": "Bearer test-metrics-token"}
 

@@ -1,7 +1,7 @@
 """How the API describes itself in OpenAPI (drf-spectacular): the error shape on every operation,
 UUID path parameters, and the server-sent-events endpoint, which is a plain async Django view.
 
-The schema is generated from the code and committed at docs/openapi.yaml; tests/api/test_schema.py
+The schema is generated from the code and committed at docs/openapi.yaml; tests/conversations/api/test_schema.py
 fails when the two differ.
 """
 

@@ -11,10 +11,10 @@ from conversations import services as chat, snapshots
 from conversations.models import Conversation, Message
 from conversations.selectors import branch_path
 from moderation import policy
-from moderation import services as moderation
+from moderation import services as moderation_services
 from moderation.models import EndEvent
 from tests.browser.conftest import save_screenshot
-from tests.moderation.staff_fixtures import assessed, bulk_end_attempts, bulk_end_events, moderator  # noqa: F401
+from tests.support.review.staff import assessed, bulk_end_attempts, bulk_end_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,9 +59,9 @@ def ended_conversation(owner) -> EndEvent:
     branch.save(update_fields=["tip", "ended_at"])
     path = branch_path(branch)
     turns = [policy.Turn(flagged=frozenset(["abuse"]), reply_kind=kind) for _, kind, _ in answers[:-1]]
-    decision = policy.decide_model_end([*turns, policy.Turn(flagged=frozenset(["abuse"]))], "abuse", moderation.policy_config())
+    decision = policy.decide_model_end([*turns, policy.Turn(flagged=frozenset(["abuse"]))], "abuse", moderation_services.policy_config())
     assert decision.allowed
-    return moderation.end_event_record(
+    return moderation_services.end_event_record(
         branch=branch,
         initiated_by="model",
         reason=decision.reason,

@@ -9,8 +9,8 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from moderation.models import EndFeedback
-from tests import live
-from tests.live import ABUSE, wait_until
+from tests.support import live
+from tests.support.live import ABUSE, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

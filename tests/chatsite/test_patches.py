@@ -12,7 +12,7 @@ from django.core.management.base import SystemCheckError
 
 from chatsite import patches
 from chatsite.patches.asgi_handler import ChatASGIHandler
-from tests.live import new_branch, read_stream
+from tests.support.live import new_branch, read_stream
 
 PATCH_SETTINGS = [patch.setting for patch in patches.PATCHES]
 

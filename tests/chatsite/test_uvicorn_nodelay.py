@@ -14,7 +14,7 @@ import pytest
 import uvicorn.config
 
 from chatsite.patches import uvicorn_nodelay
-from tests import live
+from tests.support import live
 
 
 def test_connections_accepted_by_a_multi_process_server_have_nagle_off(monkeypatch):
@@ -146,7 +146,7 @@ def database_write_lock():
 
 def test_sigterm_stops_the_web_process_within_the_graceful_timeout_with_requests_stuck_and_streams_open(web, owner):
     from conversations import services
-    from tests.conftest import token_for
+    from tests.support.accounts import token_for
 
     port, process = web(GRACEFUL_SHUTDOWN_SECONDS="2", DB_LOCK_TIMEOUT_SECONDS="60")
     base = f"http://127.0.0.1:{port}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from conversations import services
 from conversations.models import Message
-from tests.live import Reply, read_events
+from tests.support.live import Reply, read_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

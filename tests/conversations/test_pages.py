@@ -12,7 +12,7 @@ from django.urls import reverse, set_script_prefix
 from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
 from moderation.models import EndEvent, EndFeedback
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 pytestmark = pytest.mark.django_db
 

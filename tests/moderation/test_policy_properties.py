@@ -86,7 +86,7 @@ MESSAGES = st.lists(
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(messages=MESSAGES)
 def test_a_user_initiated_end_always_succeeds(owner, messages):
-    from tests.helpers import finish_reply
+    from tests.support.conversations.replies import finish_reply
 
     conversation = chat.conversation_create(user=owner)
     branch = conversation.active_branch

@@ -22,7 +22,7 @@ import psycopg
 import pytest
 from django.conf import settings
 
-from tests.live import free_port
+from tests.support.live import free_port
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -45,7 +45,7 @@ LAYOUT_SETTINGS = {
     "DELETED_RETENTION_DAYS": "0",
     "CELERY_VISIBILITY_TIMEOUT": "3600",
     # A model that takes minutes, for the worker-killed test (tests/doubles.py).
-    "LLM_EXTRA_PROVIDERS": "slow=tests.doubles:SlowProvider",
+    "LLM_EXTRA_PROVIDERS": "slow=tests.support.conversations.providers.doubles:SlowProvider",
     # The tests send more in a minute than a person; the limits themselves are tested elsewhere.
     "THROTTLE_MESSAGES": "10000/min",
     "THROTTLE_CONVERSATIONS": "10000/min",

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from prometheus_client.parser import text_string_to_metric_families
 
 from chatsite.celery import app as celery_app
-from tests.live import ABUSE, new_branch, read_stream, wait_until
+from tests.support.live import ABUSE, new_branch, read_stream, wait_until
 
 
 def send(client, branch: str, text: str, **headers):

@@ -21,8 +21,8 @@ from conversations import queue, replies, services
 from conversations.maintenance import requeue_unclaimed_replies
 from conversations.models import Message
 from conversations.tasks import generate_reply
-from tests import live
-from tests.live import wait_until
+from tests.support import live
+from tests.support.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

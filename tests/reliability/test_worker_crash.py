@@ -12,9 +12,9 @@ from conversations.models import Message
 from conversations.streams import stream_key
 from conversations.tasks import generate_reply
 from moderation.models import EndEvent
-from tests import live
-from tests.live import ABUSE, wait_until
-from tests.conftest import token_for
+from tests.support import live
+from tests.support.live import ABUSE, wait_until
+from tests.support.accounts import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ administrator closes it. The next reply must still be generated, on a new connec
 import pytest
 from django.db import connection
 
-from tests import live
+from tests.support import live
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,7 +2,7 @@ import pytest
 
 from conversations import services
 from moderation.models import EndFeedback
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ import httpx
 import pytest
 from django.core.cache import cache
 
-from tests import live
-from tests.conftest import token_for
+from tests.support import live
+from tests.support.accounts import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,6 +1,6 @@
 """Nobody reaches another user's objects through the pages, and staff-only views refuse everyone
-else. (The API's endpoints are covered object by object in tests/api/test_isolation.py; the admin
-roles in tests/moderation/test_admin_roles.py.)"""
+else. (The API's endpoints are covered object by object in tests/conversations/api/test_isolation.py; the admin
+roles in tests/review/test_admin_roles.py.)"""
 
 import pytest
 from django.urls import reverse
@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from conversations.models import Branch, Conversation, Message
 from moderation.models import EndEvent, EndFeedback
-from tests.conftest import token_for
+from tests.support.accounts import token_for
 
 pytestmark = pytest.mark.django_db
 

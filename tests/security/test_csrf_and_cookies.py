@@ -1,5 +1,5 @@
 """Every form that changes something needs its CSRF token; production cookies are Secure and
-HttpOnly. (check --deploy and refusing to start without a secret key or hosts: tests/test_settings.py.)"""
+HttpOnly. (check --deploy and refusing to start without a secret key or hosts: tests/chatsite/test_settings.py.)"""
 
 import json
 
@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_settings import manage
+from tests.support.live import manage
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 from conversations import retention, services
 from conversations.maintenance import purge_deleted_conversations
 from conversations.models import Branch, Conversation, Message
-from moderation import services as moderation
+from moderation import services as moderation_services
 from review import services as review_services
 from moderation.models import EndAttempt, EndEvent, EndFeedback
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -77,8 +77,8 @@ def test_content_under_review_is_kept_until_reviewed_then_purged_after_the_reten
     assert EndEvent.objects.get().transcript
 
     # Reviewed just now: kept for the retention period after the review.
-    moderation.review_set(record=event, reviewer=staff_user, status="upheld")
-    moderation.review_set(record=attempt, reviewer=staff_user, status="upheld")
+    moderation_services.review_set(record=event, reviewer=staff_user, status="upheld")
+    moderation_services.review_set(record=attempt, reviewer=staff_user, status="upheld")
     assert purge_deleted_conversations()["kept_for_review"] == 1
 
     # Reviewed long ago: purged, and the user's words go from the records too.

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conversations import services
 from moderation.models import EndFeedback
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.fakes.llm_server import FakeLLMServer
+from tests.support.conversations.providers.fake_llm_server import FakeLLMServer
 
 
 @pytest.fixture
@@ -15,28 +15,3 @@ def fake_llm(monkeypatch, settings):
     settings.LLM_CONNECT_TIMEOUT_SECONDS = 1
     yield server
     server.stop()
-
-
-def drain(provider, request):
-    """Run a provider's stream to its end: the text deltas and the final result."""
-    from conversations.providers import ProviderResult
-
-    tokens, result = [], None
-    for item in provider.stream(request):
-        if isinstance(item, ProviderResult):
-            result = item
-        else:
-            tokens.append(item)
-    return tokens, result
-
-
-def collect_until_error(provider, request):
-    """The deltas a failing stream yielded before its ProviderError, and that error."""
-    from conversations.providers import ProviderError
-
-    tokens = []
-    with pytest.raises(ProviderError) as failure:
-        for item in provider.stream(request):
-            if isinstance(item, str):
-                tokens.append(item)
-    return tokens, failure.value

@@ -7,8 +7,8 @@ import pytest
 from conversations.providers import ChatTurn, ProviderRequest, ToolCall
 from conversations.providers.anthropic import AnthropicProvider
 from conversations.providers.prompts import END_TOOL, SYSTEM_PROMPT
-from tests.conversations.providers.conftest import collect_until_error, drain
-from tests.fakes.llm_server import anthropic_end_call, anthropic_error, anthropic_error_event, anthropic_stream
+from tests.support.conversations.providers.streaming import collect_until_error, drain
+from tests.support.conversations.providers.fake_llm_server import anthropic_end_call, anthropic_error, anthropic_error_event, anthropic_stream
 
 
 def request(*turns: ChatTurn, model: str = "claude-test-1") -> ProviderRequest:
@@ -135,7 +135,7 @@ def test_a_dropped_connection_is_transient_and_the_text_so_far_was_streamed(fake
 
 
 def test_an_unreachable_service_is_transient(fake_llm, monkeypatch):
-    from tests.live import free_port
+    from tests.support.live import free_port
 
     monkeypatch.setenv("ANTHROPIC_BASE_URL", f"http://127.0.0.1:{free_port()}")
     _, error = collect_until_error(AnthropicProvider(), request())

@@ -13,9 +13,9 @@ from django.conf import settings
 
 from conversations.models import Message
 from moderation.models import EndAttempt, EndEvent
-from tests.conftest import token_for
-from tests.fakes.llm_server import FakeLLMServer, anthropic_end_call, anthropic_stream, openai_error, openai_stream
-from tests.live import free_port, read_stream, start_web, start_worker, wait_for_worker
+from tests.support.accounts import token_for
+from tests.support.conversations.providers.fake_llm_server import FakeLLMServer, anthropic_end_call, anthropic_stream, openai_error, openai_stream
+from tests.support.live import free_port, read_stream, start_web, start_worker, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

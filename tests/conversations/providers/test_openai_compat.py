@@ -8,8 +8,8 @@ import pytest
 from conversations.providers import ChatTurn, ProviderRequest, ToolCall
 from conversations.providers.openai_compat import OpenAICompatProvider
 from conversations.providers.prompts import END_TOOL, SYSTEM_PROMPT
-from tests.conversations.providers.conftest import collect_until_error, drain
-from tests.fakes.llm_server import openai_error, openai_error_chunk, openai_stream
+from tests.support.conversations.providers.streaming import collect_until_error, drain
+from tests.support.conversations.providers.fake_llm_server import openai_error, openai_error_chunk, openai_stream
 
 
 def request(*turns: ChatTurn, model: str = "llama3.1:8b") -> ProviderRequest:

@@ -9,7 +9,7 @@ from chatsite.logs import ContextFilter
 from conversations import pipeline, services
 from conversations.providers.anthropic import AnthropicProvider
 from conversations.providers.openai_compat import OpenAICompatProvider
-from tests.fakes.llm_server import anthropic_stream, openai_stream
+from tests.support.conversations.providers.fake_llm_server import anthropic_stream, openai_stream
 
 
 def reply_to(owner, provider: str, text: str):

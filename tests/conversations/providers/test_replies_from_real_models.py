@@ -11,7 +11,7 @@ from conversations import pipeline, replies, services
 from conversations.models import Message
 from conversations.streams import stream_key
 from moderation.models import EndAttempt, EndEvent
-from tests.fakes.llm_server import (
+from tests.support.conversations.providers.fake_llm_server import (
     anthropic_end_call,
     anthropic_error,
     anthropic_stream,

@@ -4,7 +4,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events, moderator  # noqa: F401 (fixtures)
+from tests.support.review.staff import bulk_end_attempts, bulk_end_events
 
 PAGES = [
     (reverse_name, params)

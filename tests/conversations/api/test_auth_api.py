@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.conftest import token_for
+from tests.support.accounts import token_for
 
 PASSWORD = "correct horse battery staple"  # the password tests.conftest.make_user gives everyone
 TOKEN_URL = "/api/v1/auth/token/"

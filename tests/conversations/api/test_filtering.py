@@ -4,7 +4,7 @@ import pytest
 
 from conversations import services
 from moderation.models import EndReason, Initiator
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 URL = "/api/v1/conversations/"
 

@@ -5,7 +5,6 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from tests.moderation.staff_fixtures import end_event, moderator, plain_staff  # noqa: F401 (fixtures)
 
 MODERATION_PAGES = [
     "admin:moderation_endevent_changelist",

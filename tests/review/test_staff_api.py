@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from moderation.models import EndAttempt, EndEvent
-from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events, end_event, moderator, plain_staff  # noqa: F401
+from tests.support.review.staff import bulk_end_attempts, bulk_end_events
 
 EVENTS = "/api/v1/moderation/end-events/"
 ATTEMPTS = "/api/v1/moderation/end-attempts/"

@@ -11,7 +11,7 @@ from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
 from conversations.providers.base import ProviderResult
 from moderation.models import EndEvent, EndFeedback
-from tests.conftest import token_for
+from tests.support.accounts import token_for
 
 # (method, path under /api/v1/, JSON body, what the owner gets for the same request)
 ENDPOINTS = [

@@ -4,7 +4,7 @@ import pytest
 
 from conversations.models import Branch, Message
 from moderation.models import EndEvent
-from tests.helpers import finish_reply as finish
+from tests.support.conversations.replies import finish_reply as finish
 
 BRANCH_KEYS = {"id", "conversation", "tip", "forked_from", "ended", "ended_at", "end_event", "messages"}
 # reopened_at is not in the contract; it is tolerated as the one extra (staff may reopen a branch).

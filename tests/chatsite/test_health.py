@@ -10,8 +10,8 @@ import pytest
 from django.conf import settings
 
 from chatsite import health
-from tests import live
-from tests.conftest import token_for
+from tests.support import live
+from tests.support.accounts import token_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from conversations.models import Message
-from tests.live import ABUSE, Reply, new_branch, read_events, read_stream
+from tests.support.live import ABUSE, Reply, new_branch, read_events, read_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,7 +75,7 @@ def test_stream_must_be_a_json_boolean_and_nothing_is_saved_otherwise(live_clien
 
 
 def test_a_streamed_send_to_another_users_branch_is_a_404(live_client, other_user):
-    from tests.conftest import token_for
+    from tests.support.accounts import token_for
 
     with httpx.Client(base_url=str(live_client.base_url), headers={"Authorization": f"Token {token_for(other_user)}"}) as other:
         theirs = new_branch(other)

@@ -11,16 +11,8 @@ from conversations import services as chat
 from conversations.models import Branch, Message
 from moderation import services
 from moderation.models import EndAttempt, EndEvent, EndFeedback
-from tests.helpers import finish_reply
-from tests.moderation.staff_fixtures import (  # noqa: F401 (fixtures)
-    assessed,
-    bulk_end_attempts,
-    bulk_end_events,
-    end_event,
-    moderator,
-    plain_staff,
-)
-
+from tests.support.conversations.replies import finish_reply
+from tests.support.review.staff import assessed, bulk_end_attempts, bulk_end_events
 CHANGELIST = "admin:moderation_endevent_changelist"
 ATTEMPTS = "admin:moderation_endattempt_changelist"
 

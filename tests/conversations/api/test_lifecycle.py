@@ -5,8 +5,8 @@ import pytest
 
 from conversations.models import Message
 from moderation.models import EndAttempt, EndEvent
-from tests.conftest import token_for
-from tests.live import ABUSE, new_branch, read_stream
+from tests.support.accounts import token_for
+from tests.support.live import ABUSE, new_branch, read_stream
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

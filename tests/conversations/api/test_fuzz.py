@@ -24,10 +24,9 @@ from hypothesis import settings as hypothesis_settings
 
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import token_for
-from tests.live import read_stream
-from tests.moderation.staff_fixtures import bulk_end_attempts
-
+from tests.support.accounts import token_for
+from tests.support.live import read_stream
+from tests.support.review.staff import bulk_end_attempts
 SCHEMA = schemathesis.openapi.from_path(Path(settings.BASE_DIR) / "docs" / "openapi.yaml")
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "8"))
 

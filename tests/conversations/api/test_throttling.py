@@ -17,7 +17,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from conversations import services
 from conversations.models import Conversation
 from moderation.models import EndReason, Initiator
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 SCOPES = ("anon", "user", "messages", "conversations", "auth")
 

@@ -4,7 +4,7 @@ import pytest
 
 from conversations import replies, services
 from conversations.models import Branch, Conversation, Message
-from tests.helpers import finish_reply as finish
+from tests.support.conversations.replies import finish_reply as finish
 
 MESSAGE_KEYS = {"id", "conversation", "branch", "parent", "role", "content", "status", "kind", "created_at", "error", "moderation"}
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from conversations import services
 from conversations.models import Branch, Message
 from conversations.streams import ReplyStream, stream_key
-from tests.live import Reply, read_events
+from tests.support.live import Reply, read_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

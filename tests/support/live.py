@@ -14,11 +14,11 @@ from pathlib import Path
 import httpx
 from django.conf import settings
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
 from scripts.redis_server import RedisServer, start_redis
+from tests.support.accounts import token_for
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 
@@ -34,6 +34,14 @@ def test_database_url() -> str:
     if db["ENGINE"] == "django.db.backends.sqlite3":
         return f"sqlite:///{db['NAME']}"
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{connection.settings_dict['NAME']}"
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py` in a process of its own, as an operator runs it: the environment without the
+    settings a test means to leave out, plus `env`."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG")}
+    environment.update(env)
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
 
 
 def stack_env(**overrides: str) -> dict[str, str]:
@@ -225,7 +233,3 @@ def _healthy(base_url: str) -> bool:
         return httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200
     except httpx.HTTPError:
         return False
-
-
-def token_for(user) -> str:
-    return Token.objects.get_or_create(user=user)[0].key

@@ -9,7 +9,7 @@ from django.utils import timezone
 from conversations import services as chat
 from review import dashboard
 from moderation.models import EndAttempt, EndEvent
-from tests.moderation.staff_fixtures import bulk_end_attempts, bulk_end_events, moderator  # noqa: F401 (fixtures)
+from tests.support.review.staff import bulk_end_attempts, bulk_end_events
 
 URL = "moderation-dashboard"
 

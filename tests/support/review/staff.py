@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conversations import services as chat
 from moderation.models import EndAttempt, EndEvent, EndFeedback
-from tests.helpers import finish_reply
+from tests.support.conversations.replies import finish_reply
 
 PASSWORD = "correct horse battery staple"
 _migration = importlib.import_module("moderation.migrations.0002_moderators_group")

@@ -9,10 +9,11 @@ from dataclasses import asdict, dataclass, field, replace
 
 POLICY_VERSION = "2026-11-27.1"
 
-from moderation.classifiers.base import RISK_LABELS
+from moderation.classifiers.base import LABELS, RISK_LABELS
+from moderation.classifiers.base import MISCONDUCT_LABELS as _MISCONDUCT
 
-# In this order: when a turn is both, "abuse" names the end.
-MISCONDUCT_LABELS = ("abuse", "harmful_request")
+# The classifiers' misconduct labels, in their label order: when a turn is both, "abuse" names the end.
+MISCONDUCT_LABELS = tuple(label for label in LABELS if label in _MISCONDUCT)
 END_REQUEST = "end_request"
 
 

@@ -1,10 +1,16 @@
-"""uvicorn's command line, with the listening-socket patch (chatsite/patches/uvicorn_nodelay.py)
-unless PATCH_UVICORN_NODELAY is off.
+"""uvicorn's command line, on uvloop's event loop unless told otherwise.
 
     python -m chatsite.serve chatsite.asgi:application --host 0.0.0.0 --port 8000 --workers 4
 
-It runs before Django's settings are loaded, so it reads the switch from the environment, as
-chatsite/settings.py does.
+uvloop sets TCP_NODELAY on every TCP connection it accepts. asyncio's loop does so only on sockets
+that report IPPROTO_TCP, and with `--workers N` uvicorn binds its listening socket with the
+protocol left at 0, so under asyncio every response written in more than one piece (headers,
+then body: all of them) waited for the client's delayed ACK, about 40 ms a request on Linux
+(Kludex/uvicorn#3149; docs/benchmarks.md). The project used to patch uvicorn's socket for that;
+uvloop does it by itself. UVICORN_LOOP (or --loop) still picks another loop.
+
+It also applies the server's limits: forwarding headers only from trusted proxies, keep-alive,
+graceful-shutdown and header timeouts (apply_settings below, chatsite/http_deadlines.py).
 """
 
 import os
@@ -13,8 +19,7 @@ import sys
 from uvicorn.main import main
 
 from chatsite import http_deadlines
-from chatsite.env import env_bool, env_int, env_list
-from chatsite.patches import uvicorn_nodelay
+from chatsite.env import env_int, env_list
 
 
 def apply_settings() -> None:
@@ -58,7 +63,7 @@ DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 10
 http_deadlines.install(env_int("HEADER_TIMEOUT_SECONDS", http_deadlines.DEFAULT_HEADER_TIMEOUT_SECONDS, minimum=1))
 
 if __name__ == "__main__":
-    if env_bool("PATCH_UVICORN_NODELAY", True):
-        uvicorn_nodelay.install()
+    # uvloop turns Nagle's algorithm off on every connection it accepts (see the docstring).
+    os.environ.setdefault("UVICORN_LOOP", "uvloop")
     apply_settings()
     sys.exit(main())

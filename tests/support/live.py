@@ -104,14 +104,20 @@ def wait_for_worker(process: Process, timeout: float = 60) -> None:
 def start_web(log_dir: Path, port: int, **env: str) -> Process:
     args = [PYTHON, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     process = Process(args, stack_env(**env), log_dir / "web.log").start()
-    deadline = time.monotonic() + 30
+    wait_for_port(port, process)
+    return process
+
+
+def wait_for_port(port: int, process: Process | None = None, timeout: float = 30) -> None:
+    """Block until a server accepts connections on the port."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
+                return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"the ASGI server did not start; see {process.log}")
+    raise RuntimeError(f"no server started on port {port}" + (f"; see {process.log}" if process else ""))
 
 
 # Abusive turns the offline assistant redirects three times and then ends on (the fifth is spare).

@@ -1,8 +1,8 @@
-"""`python -m chatsite.serve` (uvicorn with TCP_NODELAY on its listening socket,
-chatsite/patches/uvicorn_nodelay.py): connections a multi-process server accepts send each write at
-once instead of waiting for the client's delayed ACK (about 40 ms a response otherwise,
-docs/benchmarks.md)."""
+"""`python -m chatsite.serve`: uvicorn on uvloop, which turns Nagle's algorithm off on every
+connection it accepts, also with `--workers` (where asyncio's loop left responses waiting about 40
+ms for the client's delayed ACK, docs/benchmarks.md); and the server's limits."""
 
+import os
 import signal
 import socket
 import time
@@ -11,24 +11,33 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-import uvicorn.config
 
-from chatsite.patches import uvicorn_nodelay
 from tests.support import live
+from tests.support.live import PYTHON, Process, free_port, wait_for_port
 
 
-def test_connections_accepted_by_a_multi_process_server_have_nagle_off(monkeypatch):
-    monkeypatch.setattr(uvicorn.config.Config, "bind_socket", uvicorn_nodelay.bind_socket)
-    config = uvicorn.config.Config("chatsite.asgi:application", host="127.0.0.1", port=0, workers=2)
-    listener = config.bind_socket()
-    listener.listen()
+def serve(tmp_path, *args: str, **env: str) -> tuple[Process, int]:
+    port = free_port()
+    command = [PYTHON, "-m", "chatsite.serve", "tests.support.chatsite.loop_app:application", "--port", str(port), *args]
+    process = Process(command, {**os.environ, **env}, tmp_path / "serve.log").start()
+    wait_for_port(port, process)
+    return process, port
+
+
+def test_a_multi_process_server_runs_on_uvloop(tmp_path):
+    process, port = serve(tmp_path, "--workers", "2")
     try:
-        with socket.create_connection(listener.getsockname()[:2]) as client:
-            accepted, _ = listener.accept()
-            with accepted:
-                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text.strip() == "uvloop"
     finally:
-        listener.close()
+        process.stop()
+
+
+def test_another_loop_can_still_be_chosen(tmp_path):
+    process, port = serve(tmp_path, UVICORN_LOOP="asyncio")
+    try:
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).text.strip() == "asyncio"
+    finally:
+        process.stop()
 
 
 # The server's limits, on a real `python -m chatsite.serve` with the environment variables set.

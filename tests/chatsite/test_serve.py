@@ -12,6 +12,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from chatsite import redis_clients
 from tests.support import live
 from tests.support.live import PYTHON, Process, free_port, wait_for_port
 
@@ -113,7 +114,7 @@ def test_forwarding_headers_are_ignored_unless_the_proxy_is_trusted(web):
 
     def counted() -> list[str]:
         idents = ("127.0.0.1", "203.0.113.7")
-        return [ident for ident in idents if cache.redis().exists(cache.make_key(f"throttle_auth_{ident}"))]
+        return [ident for ident in idents if redis_clients.client().exists(cache.make_key(f"throttle_auth_{ident}"))]
 
     for env, expected in (({}, ["127.0.0.1"]), ({"TRUSTED_PROXIES": "127.0.0.1/32"}, ["203.0.113.7"])):
         port, process = web(THROTTLE_AUTH="1000/min", **env)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from django.core.cache import cache
 
+from chatsite import redis_clients
 from tests.support import live
 from tests.support.accounts import token_for
 
@@ -36,7 +37,7 @@ def hostile(live_stack, django_db_blocker, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def fresh_counters():
     """Every rate-limit counter starts empty: all of these clients are 127.0.0.1."""
-    client = cache.redis()
+    client = redis_clients.client()
     for key in client.scan_iter(match=cache.make_key("throttle_*"), count=1000):
         client.delete(key)
     yield

@@ -10,7 +10,7 @@ then body: all of them) waited for the client's delayed ACK, about 40 ms a reque
 uvloop does it by itself. UVICORN_LOOP (or --loop) still picks another loop.
 
 It also applies the server's limits: forwarding headers only from trusted proxies, keep-alive,
-graceful-shutdown and header timeouts (apply_settings below, chatsite/http_deadlines.py).
+graceful-shutdown and header timeouts (apply_settings below, chatsite/patches/http_deadlines.py, unless PATCH_HTTP_HEADER_DEADLINE is off).
 """
 
 import os
@@ -18,8 +18,8 @@ import sys
 
 from uvicorn.main import main
 
-from chatsite import http_deadlines
-from chatsite.env import env_int, env_list
+from chatsite.env import env_bool, env_int, env_list
+from chatsite.patches import http_deadlines
 
 
 def apply_settings() -> None:
@@ -60,7 +60,8 @@ DEFAULT_GRACEFUL_SHUTDOWN_SECONDS = 10
 
 # At module level, so that the processes uvicorn spawns for --workers (which import this module
 # again, and get the other options from the parent) serve with the header deadline too.
-http_deadlines.install(env_int("HEADER_TIMEOUT_SECONDS", http_deadlines.DEFAULT_HEADER_TIMEOUT_SECONDS, minimum=1))
+if env_bool("PATCH_HTTP_HEADER_DEADLINE", True):
+    http_deadlines.install(env_int("HEADER_TIMEOUT_SECONDS", http_deadlines.DEFAULT_HEADER_TIMEOUT_SECONDS, minimum=1))
 
 if __name__ == "__main__":
     # uvloop turns Nagle's algorithm off on every connection it accepts (see the docstring).

@@ -208,7 +208,7 @@ if TRUSTED_PROXIES and NUM_PROXIES:
     raise ImproperlyConfigured("Set TRUSTED_PROXIES or NUM_PROXIES, not both (docs/security.md)")
 # The ASGI server's own limits, applied by `python -m chatsite.serve` (chatsite/serve.py, which
 # reads them before Django starts; listed here so that a bad value fails `manage.py check` too):
-# seconds for a request's headers to arrive (chatsite/http_deadlines.py), for an idle connection
+# seconds for a request's headers to arrive (chatsite/patches/http_deadlines.py), for an idle connection
 # between requests, and for open requests after SIGTERM before the process ends regardless.
 HEADER_TIMEOUT_SECONDS = env_int("HEADER_TIMEOUT_SECONDS", 10, minimum=1)
 KEEP_ALIVE_TIMEOUT_SECONDS = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", 5, minimum=1)
@@ -237,6 +237,8 @@ CACHES = {
 PATCH_ASGI_HANDLER = env_bool("PATCH_ASGI_HANDLER", True)
 PATCH_KOMBU_TRANSPORT = env_bool("PATCH_KOMBU_TRANSPORT", True)
 PATCH_REDIS_PIPELINING = env_bool("PATCH_REDIS_PIPELINING", True)
+# Read by `python -m chatsite.serve` from the environment (it runs before these settings load).
+PATCH_HTTP_HEADER_DEADLINE = env_bool("PATCH_HTTP_HEADER_DEADLINE", True)
 PATCH_WORKER_DB_CONNECTIONS = env_bool("PATCH_WORKER_DB_CONNECTIONS", True)
 
 # Celery: settings in the CELERY_ namespace (chatsite/celery.py).

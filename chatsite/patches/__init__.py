@@ -34,6 +34,7 @@ class Patch:
 PATCHES = (
     Patch("chatsite.patches.asgi_handler", "PATCH_ASGI_HANDLER", {"Django": ("5.2.19",), "asgiref": ("3.13.0",)}),
     Patch("chatsite.patches.kombu_transport", "PATCH_KOMBU_TRANSPORT", {"kombu": ("5.7.0",), "redis": ("8.1.0",)}),
+    Patch("chatsite.patches.http_deadlines", "PATCH_HTTP_HEADER_DEADLINE", {"uvicorn": ("0.54.0",), "h11": ("0.16.0",)}),
     Patch("chatsite.patches.redis_pipelining", "PATCH_REDIS_PIPELINING", {"redis": ("8.1.0",)}),
     Patch("chatsite.patches.worker_db_connections", "PATCH_WORKER_DB_CONNECTIONS", {"Django": ("5.2.19",), "celery": ("5.7.0",)}),
 )

@@ -96,6 +96,15 @@ def test_a_connection_that_never_completes_its_headers_is_closed_after_the_heade
     assert httpx.get(f"http://127.0.0.1:{port}/livez", timeout=10).status_code == 200
 
 
+def test_with_the_header_deadline_patch_off_uvicorn_serves_as_it_does_by_itself(web):
+    """PATCH_HTTP_HEADER_DEADLINE=false: uvicorn's own protocol, which leaves a silent connection
+    open (the fault the patch fixes), and serves requests as usual."""
+    port, _ = web(HEADER_TIMEOUT_SECONDS="1", PATCH_HTTP_HEADER_DEADLINE="false")
+    silent = raw_connection(port)
+    assert not closed_within(silent, 2.5)
+    assert httpx.get(f"http://127.0.0.1:{port}/livez", timeout=10).status_code == 200
+
+
 def test_an_idle_keep_alive_connection_is_closed_after_the_keep_alive_timeout(web):
     port, _ = web(KEEP_ALIVE_TIMEOUT_SECONDS="1", HEADER_TIMEOUT_SECONDS="30")
     sock = raw_connection(port)

@@ -12,7 +12,10 @@ closed. A request whose headers have arrived is no longer timed here: its body h
 deadline (chatsite/body_limits.py), and a response may stream for as long as a reply takes.
 
 `python -m chatsite.serve` installs it in place of uvicorn's "auto" protocol (h11, or httptools
-when installed).
+when installed). It subclasses uvicorn's protocol and reads its internals (the request cycle, the
+transport, the loop), so it is fenced like the other patches here.
+
+Off (PATCH_HTTP_HEADER_DEADLINE=false): uvicorn's own protocol, with no deadline for headers.
 """
 
 import asyncio

@@ -412,6 +412,11 @@ REST_FRAMEWORK = {
         "messages": env_str("THROTTLE_MESSAGES", "30/min"),
         "conversations": env_str("THROTTLE_CONVERSATIONS", "20/min"),
         "auth": env_str("THROTTLE_AUTH", "10/min"),
+        # Sign-in and sign-up on every door (accounts/limits.py): accounts created per client
+        # address, and failed sign-ins per username before it is locked (not for browsers that
+        # have signed in to it before). "N/period", period one of s, m, h, d.
+        "signup": env_str("THROTTLE_SIGNUP", "10/hour"),
+        "login_failures": env_str("THROTTLE_LOGIN_FAILURES", "10/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "conversations.api.schema.AutoSchema",
 }

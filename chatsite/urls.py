@@ -19,6 +19,7 @@ urlpatterns = [
     # Staff pages inside the admin (the moderation dashboard); before admin.site.urls, whose
     # catch-all would otherwise answer them.
     path("admin/moderation/", include("review.urls")),
+    path("admin/", include("accounts.admin_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/moderation/", include("review.api_urls")),
     path("api/v1/", include("conversations.api.urls")),

@@ -24,7 +24,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
     # The live stack's web process applies the API's scoped rate limits for real; the suite makes
     # far more conversations and messages a minute than a person, so it gets roomy ones there.
     # tests/conversations/api/test_throttling.py checks the limits themselves.
-    for scope in ("THROTTLE_MESSAGES", "THROTTLE_CONVERSATIONS", "THROTTLE_AUTH"):
+    for scope in ("THROTTLE_MESSAGES", "THROTTLE_CONVERSATIONS", "THROTTLE_AUTH", "THROTTLE_SIGNUP", "THROTTLE_LOGIN_FAILURES"):
         os.environ.setdefault(scope, "100000/min")
     # Test doubles for misbehaving models, available in this process and in the workers it starts.
     os.environ.setdefault(

@@ -9,54 +9,24 @@ with the default cache's key prefix), so every web process shares them.
 DRF's throttles keep each window as a pickled list that they read and write back: two round trips
 per throttle, a list that grows with the rate, and two concurrent requests can both read the
 count below the limit. Here a request's limits are checked by one Lua script over sorted sets of
-request times, atomic in Redis, with DRF's semantics (a sliding window; only admitted requests
-count), in one round trip for all the limits that apply.
+request times (chatsite/rate_limits.py), atomic in Redis, with DRF's semantics (a sliding window;
+only admitted requests count), in one round trip for all the limits that apply.
 
 A limit counts requests and nothing else: no conversation state, and in particular no end, changes
 what a user may do next. An exceeded limit is a 429 with `Retry-After` and the code `throttled`.
 """
 
 import logging
-import math
-import secrets
-from functools import lru_cache
 
 import redis
-from django.core.cache import cache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, BaseThrottle, ScopedRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from chatsite import redis_clients
+from chatsite import rate_limits
 
 logger = logging.getLogger(__name__)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-# KEYS: one window per limit that applies; ARGV: now, a unique member for this request, then a
-# duration (s) and a limit per window. Admitted only when every window has room, and then counted
-# in every window: a request one limit refuses uses up none of the others.
-# Returns {1} when admitted, {0, the refusing window's 1-based index, its oldest time} otherwise.
-SLIDING_WINDOWS = """
-local now = tonumber(ARGV[1])
-for i, key in ipairs(KEYS) do
-    local duration, limit = tonumber(ARGV[1 + 2 * i]), tonumber(ARGV[2 + 2 * i])
-    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - duration)
-    if redis.call('ZCARD', key) >= limit then
-        return {0, i, redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')[2]}
-    end
-end
-for i, key in ipairs(KEYS) do
-    redis.call('ZADD', key, ARGV[1], ARGV[2])
-    redis.call('EXPIRE', key, math.ceil(tonumber(ARGV[1 + 2 * i])))
-end
-return {1}
-"""
-
-
-@lru_cache(maxsize=4)
-def _registered(client):
-    return client.register_script(SLIDING_WINDOWS)
-
 
 def _admit_request(request, windows: list["RedisWindow"], timer) -> "RedisWindow | None":
     """`_admit`, except that a read is let through when the counters cannot be reached.
@@ -79,15 +49,13 @@ def _admit(windows: list["RedisWindow"], timer) -> "RedisWindow | None":
     """Check and count one request in every window, in one atomic round trip. Returns the window
     that refused it, or None when it is admitted."""
     now = timer()
-    args: list = [repr(now), f"{now!r}:{secrets.token_hex(4)}"]
     for window in windows:
         window.now = now
-        args += [math.ceil(window.duration), window.num_requests]
-    result = _registered(redis_clients.client())(keys=[cache.make_key(window.key) for window in windows], args=args)
-    if result[0]:
+    refusal = rate_limits.admit([rate_limits.Window(w.key, w.num_requests, w.duration) for w in windows], now)
+    if refusal is None:
         return None
-    refused = windows[int(result[1]) - 1]
-    refused.oldest = float(result[2])
+    refused = windows[[w.key for w in windows].index(refusal.window.key)]
+    refused.oldest = now - (refused.duration - refusal.retry_after)
     return refused
 
 

@@ -21,7 +21,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse battery staple"
 # The production defaults these tests meet (chatsite/settings.py); the rest of the suite runs
 # with roomy limits (tests/plugin_services.py).
-LIMITS = {"THROTTLE_AUTH": "10/min", "THROTTLE_MESSAGES": "30/min", "THROTTLE_CONVERSATIONS": "20/min"}
+LIMITS = {
+    "THROTTLE_AUTH": "10/min",
+    "THROTTLE_SIGNUP": "10/hour",
+    "THROTTLE_LOGIN_FAILURES": "10/hour",
+    "THROTTLE_MESSAGES": "30/min",
+    "THROTTLE_CONVERSATIONS": "20/min",
+}
 
 
 @pytest.fixture(scope="module")
@@ -138,3 +144,40 @@ def test_json_nested_thousands_deep_is_400_invalid_for_anyone(hostile):
     response = httpx.post(f"{hostile}/api/v1/auth/token/", content=nested, headers={"Content-Type": "application/json"}, timeout=30)
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_a_form_brute_force_meets_its_limit_and_the_right_password_waits_too(hostile, staff_user, path):
+    budget = within(60)
+    statuses = []
+    with httpx.Client(base_url=hostile, timeout=15) as browser:
+        browser.get(path)
+        token = browser.cookies["csrftoken"]
+        form = {"username": "staff", "csrfmiddlewaretoken": token}
+        for attempt in range(30):
+            budget()
+            response = browser.post(path, data={**form, "password": f"guess-{attempt}"}, headers={"Referer": hostile + path})
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                break
+        right = browser.post(path, data={**form, "password": PASSWORD}, headers={"Referer": hostile + path})
+    assert statuses[:10] == [200] * 10, statuses
+    assert statuses[10:] == [429]
+    assert right.status_code == 429 and "Too many attempts" in right.text
+    assert int(right.headers["Retry-After"]) > 0
+
+
+def test_sign_ups_from_one_client_meet_the_hourly_limit(hostile):
+    budget = within(60)
+    statuses = []
+    with httpx.Client(base_url=hostile, timeout=15) as browser:
+        for n in range(15):
+            budget()
+            browser.cookies.clear()
+            browser.get("/accounts/signup/")
+            data = {"username": f"mass{n}", "password1": PASSWORD, "password2": PASSWORD, "csrfmiddlewaretoken": browser.cookies["csrftoken"]}
+            response = browser.post("/accounts/signup/", data=data, headers={"Referer": f"{hostile}/accounts/signup/"})
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                break
+    assert statuses == [302] * 10 + [429]

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django_guid.integrations import CeleryIntegration
 
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "csp",
     "rest_framework.authtoken",
     # The OpenAPI schema (/api/v1/schema/) and its docs UI, whose JS and CSS the sidecar serves
     # from this app instead of a CDN.
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     # First, so every later middleware's and view's log lines carry the request id.
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
     # Turns a too-large body, a locked or conflicting database and a Redis outage into clean
     # 413/503 answers instead of a 500.
     "chatsite.middleware.ServiceErrorsMiddleware",
@@ -213,6 +217,26 @@ if TRUSTED_PROXIES and NUM_PROXIES:
 HEADER_TIMEOUT_SECONDS = env_int("HEADER_TIMEOUT_SECONDS", 10, minimum=1)
 KEEP_ALIVE_TIMEOUT_SECONDS = env_int("KEEP_ALIVE_TIMEOUT_SECONDS", 5, minimum=1)
 GRACEFUL_SHUTDOWN_SECONDS = env_int("GRACEFUL_SHUTDOWN_SECONDS", 10, minimum=1)
+
+# A strict Content-Security-Policy: scripts, styles, fonts and connections from this site only,
+# and no inline script, inline style or event-handler attribute anywhere (every template, the
+# admin's and the API docs' included, loads them from files). Rendered markdown is sanitised
+# too; this is the second line of defence should anything get through. Images may also be data:
+# URLs (the admin's and the API docs' icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Redis carries the Celery broker, the per-reply token streams and the throttle counters (whose
 # keys take the cache's prefix; chatsite/redis_clients.py builds the clients).

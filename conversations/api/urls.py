@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from conversations import relay
 from conversations.api import auth, export, feedback, models_api, views
@@ -21,6 +21,7 @@ urlpatterns = [
     # The OpenAPI schema (docs/openapi.yaml is the committed copy) and interactive docs whose
     # assets come from drf-spectacular-sidecar, served by this app.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves its start-up script as a file, not inline, for the Content-Security-Policy.
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("export/", export.Export.as_view()),
 ]

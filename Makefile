@@ -75,6 +75,7 @@ bench: venv
 	$(PY) bench/bench_transcript.py
 	$(PY) bench/bench_moderation.py
 	$(PY) bench/bench_admin.py
+	$(PY) bench/bench_streams.py
 	$(PY) bench/bench_provider_tls.py
 
 # 50 simulated users for 60 s against the running stack.

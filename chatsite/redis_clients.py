@@ -36,12 +36,21 @@ _async_clients: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, redis.asyn
 
 
 def async_client() -> redis.asyncio.Redis:
-    """The running event loop's client, for the server-sent-events relay."""
+    """The running event loop's client, for the server-sent-events relay.
+
+    Its commands are short (no blocking reads: streams wait together in
+    conversations/stream_hub.py), so a bounded pool serves any number of streams: at most
+    STREAM_REDIS_POOL_SIZE connections, and a command waits up to
+    STREAM_REDIS_POOL_TIMEOUT_SECONDS for a free one rather than failing at once."""
     loop = asyncio.get_running_loop()
     shared = _async_clients.get(loop)
     if shared is None:
-        # Reads block for up to a heartbeat interval, so the socket timeout must be longer than that.
-        shared = _async_clients[loop] = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL, socket_connect_timeout=5, socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10
+        pool = redis.asyncio.BlockingConnectionPool.from_url(
+            settings.REDIS_URL,
+            max_connections=settings.STREAM_REDIS_POOL_SIZE,
+            timeout=settings.STREAM_REDIS_POOL_TIMEOUT_SECONDS,
+            socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS,
+            socket_timeout=settings.REDIS_TIMEOUT_SECONDS + 8,
         )
+        shared = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return shared

@@ -367,6 +367,14 @@ PROVIDER_RETRY_MAX_SECONDS = env_int("PROVIDER_RETRY_MAX_SECONDS", 60, minimum=1
 HEALTH_WORKER_CACHE_SECONDS = env_int("HEALTH_WORKER_CACHE_SECONDS", 10, minimum=1)
 HEALTH_WORKER_TIMEOUT_SECONDS = env_int("HEALTH_WORKER_TIMEOUT_SECONDS", 1, minimum=1)
 HEALTH_TOKEN = env_str("HEALTH_TOKEN")
+# Reply streams (conversations/stream_hub.py, conversations/stream_slots.py). A web process reads
+# Redis for its streams through a pool of at most STREAM_REDIS_POOL_SIZE connections (plus one
+# that waits for new entries on behalf of every stream), and a read waits at most
+# STREAM_REDIS_POOL_TIMEOUT_SECONDS for a free one. A user has at most MAX_STREAMS_PER_USER open
+# streams across all web processes; opening one more closes their least recently active one.
+STREAM_REDIS_POOL_SIZE = env_int("STREAM_REDIS_POOL_SIZE", 20, minimum=1)
+STREAM_REDIS_POOL_TIMEOUT_SECONDS = env_int("STREAM_REDIS_POOL_TIMEOUT_SECONDS", 5, minimum=1)
+MAX_STREAMS_PER_USER = env_int("MAX_STREAMS_PER_USER", 8, minimum=1)
 SSE_HEARTBEAT_SECONDS = env_int("SSE_HEARTBEAT_SECONDS", 15, minimum=1)
 
 # Moderation and the end policy.

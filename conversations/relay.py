@@ -5,6 +5,7 @@ streams. It reads Redis, not process memory, so any web process can serve any re
 """
 
 import json
+import logging
 import re
 import uuid
 from collections.abc import AsyncIterator
@@ -21,8 +22,12 @@ from rest_framework.utils.encoders import JSONEncoder
 from chatsite.connections import release_connections
 from chatsite.redis_clients import async_client
 from conversations.models import Message
+from conversations.stream_hub import hub
+from conversations.stream_slots import StreamSlot
 from conversations.streams import format_sse, stream_key, text_digest
 
+
+logger = logging.getLogger(__name__)
 
 # The ids of Redis Stream entries, which the relay sends as SSE event ids.
 STREAM_ID = re.compile(r"\d{1,20}-\d{1,20}")
@@ -108,28 +113,69 @@ def _intact(fields: dict, relayed: list[str], resumed: bool) -> bool:
     return not resumed and digest is not None and digest.decode() == text_digest("".join(relayed))
 
 
-async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
+TOO_MANY_STREAMS = (
+    "This reply stopped streaming here because you opened more than {limit} reply streams at once. "
+    "Reload the page to see it."
+)
+
+
+async def _relay(message: Message, last_id: str, owner_id) -> AsyncIterator[str]:
+    """Relay the reply from `last_id` on, holding one of its owner's stream slots meanwhile."""
+    slot = StreamSlot(owner_id)
+    try:
+        try:
+            closed = await slot.open()
+        except (redis.ConnectionError, redis.TimeoutError):
+            yield _unavailable()
+            return
+        if closed:
+            logger.info("User %s opened more than %d reply streams; closed %d", owner_id, settings.MAX_STREAMS_PER_USER, closed)
+        async for chunk in _relay_entries(message, last_id, slot):
+            yield chunk
+    finally:
+        try:
+            await slot.close()
+        except redis.RedisError:
+            pass  # It lapses after its lease.
+
+
+def _unavailable() -> str:
+    detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
+    return format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))
+
+
+async def _relay_entries(message: Message, last_id: str, slot: StreamSlot) -> AsyncIterator[str]:
     client = async_client()
+    subscription = None
     key = stream_key(message.id)
     # The text relayed since the last reset, checked against the saved reply at `done`.
     relayed: list[str] = []
     resumed = last_id != "0-0"
-    block_ms = settings.SSE_HEARTBEAT_SECONDS * 1000
     try:
         entries = None
         if message.is_terminal:
             # A finished reply's stream gets no new entries, so the first read must not block: it
             # returns what the stream holds, or nothing once the stream has expired.
-            entries = await client.xread({key: last_id}, count=500)
-            if not entries:
+            found = await client.xread({key: last_id}, count=500)
+            if not found:
                 if resumed:
                     yield format_sse("reset", json.dumps({"reason": "resync"}))
                 async for chunk in _from_database(message):
                     yield chunk
                 return
+            entries = found[0][1]
         while True:
+            if slot.due() and not await slot.renew():
+                logger.info("Closed a reply stream of user %s: a newer one took its slot", slot.key.rsplit(":", 1)[1])
+                detail = TOO_MANY_STREAMS.format(limit=settings.MAX_STREAMS_PER_USER)
+                yield format_sse("error", json.dumps({"code": "too_many_streams", "detail": detail}))
+                return
             if entries is None:
-                entries = await client.xread({key: last_id}, count=500, block=block_ms)
+                if subscription is None:
+                    # From here on it waits with every other stream of this process on one
+                    # connection, and the entries come as they are written (stream_hub.py).
+                    subscription = await hub().subscribe(key, last_id)
+                entries = await subscription.next(settings.SSE_HEARTBEAT_SECONDS)
             if not entries:
                 current = await _load(message.id)
                 if current is None:
@@ -145,13 +191,14 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                     return
                 # A comment line keeps proxies from closing an idle connection.
                 yield ": keep-alive\n\n"
+                entries = None
                 continue
             # Everything one read returned goes out as one chunk, since each chunk is a trip
             # through Django's response loop, the ASGI server's framing and a socket write: a late
             # joiner or a reconnect reading a long reply gets it in a few writes, not one per
             # token. Nothing waits to be batched: a live reply's tokens still go out as they come.
             batch: list[str] = []
-            for entry_id, fields in entries[0][1]:
+            for entry_id, fields in entries:
                 last_id = entry_id.decode()
                 event = fields[b"event"].decode()
                 data = fields[b"data"].decode()
@@ -167,9 +214,13 @@ async def _relay(message: Message, last_id: str) -> AsyncIterator[str]:
                     return
             yield "".join(batch)
             entries = None
-    except (redis.ConnectionError, redis.TimeoutError):
-        detail = "The live stream is unavailable. Reconnect, or reload the message: the reply is saved."
-        yield format_sse("error", json.dumps({"code": "service_unavailable", "detail": detail}))
+    except (redis.ConnectionError, redis.TimeoutError) as error:
+        if "No connection available" in str(error):
+            logger.warning("Reply stream of %s: every pooled Redis connection busy (STREAM_REDIS_POOL_SIZE)", key)
+        yield _unavailable()
+    finally:
+        if subscription is not None:
+            subscription.close()
 
 
 def reply_stream(request, pk: str):
@@ -196,7 +247,7 @@ def reply_stream(request, pk: str):
     last_id = request.headers.get("Last-Event-ID") or "0-0"
     if not STREAM_ID.fullmatch(last_id):
         return _error("invalid", "Last-Event-ID must be an event id from this stream, like 1712345678901-0.", 400)
-    return _event_stream(_relay(message, last_id))
+    return _event_stream(_relay(message, last_id, user.pk))
 
 
 def created_stream(body: dict, reply: Message, status: int, event: str = "created") -> StreamingHttpResponse:
@@ -205,9 +256,11 @@ def created_stream(body: dict, reply: Message, status: int, event: str = "create
     it. The reply starts in the same request, without a second round trip through the server.
     (The chat pages' streamed send uses it too, with the rendered page as a first `page` event.)"""
 
+    owner_id = reply.conversation.owner_id
+
     async def events() -> AsyncIterator[str]:
         yield format_sse(event, json.dumps(body, cls=JSONEncoder))
-        async for chunk in _relay(reply, "0-0"):
+        async for chunk in _relay(reply, "0-0", owner_id):
             yield chunk
 
     return _event_stream(events(), status)

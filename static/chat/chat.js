@@ -151,8 +151,16 @@
       source.addEventListener("error", (event) => {
         if (this.finished) return;
         if (event.data) {
-          // The server's own error event: the live stream is unavailable. Start again shortly.
           source.close();
+          let code = "";
+          try { code = JSON.parse(event.data).code; } catch (error) { /* not ours */ }
+          if (code === "too_many_streams") {
+            // A newer stream of this user took this one's place; reconnecting would only close
+            // another. The reply is saved: say so and stop.
+            this.status("This reply is no longer streaming here (too many open at once). Reload to see it.");
+            return;
+          }
+          // The server's own error event: the live stream is unavailable. Start again shortly.
           this.reconnectLater();
         } else if (source.readyState === EventSource.CLOSED) {
           this.reconnectLater();

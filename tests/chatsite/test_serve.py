@@ -179,8 +179,7 @@ def test_sigterm_stops_the_web_process_within_the_graceful_timeout_with_requests
         for _ in range(20):
             client = httpx.Client(base_url=base, headers=headers, timeout=30)
             clients.append(client)
-            stream = client.stream("GET", f"/api/v1/messages/{reply.pk}/stream/")
-            stream.__enter__()
+            client.send(client.build_request("GET", f"/api/v1/messages/{reply.pk}/stream/"), stream=True)
         # Sends wait for the database's write lock in their request threads.
         pool = ThreadPoolExecutor(max_workers=len(branches))
         stuck = [

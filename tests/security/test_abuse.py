@@ -181,3 +181,47 @@ def test_sign_ups_from_one_client_meet_the_hourly_limit(hostile):
             if response.status_code == 429:
                 break
     assert statuses == [302] * 10 + [429]
+
+
+def test_150_streams_from_one_user_leave_another_users_stream_working(hostile, owner, other_user, monkeypatch):
+    from chatsite import redis_clients
+    from conversations import services
+    from conversations.tasks import generate_reply
+
+    # A reply nobody generates (no task is queued for it), so its streams stay open.
+    with monkeypatch.context() as patch:
+        patch.setattr(generate_reply, "apply_async", lambda *args, **kwargs: None)
+        branch = services.conversation_create(user=owner).active_branch_id
+        _, pending = services.message_send(user=owner, branch_id=branch, content="hold on")
+    slots = f"chat:streams:user:{owner.pk}"
+    redis_clients.client().delete(slots)
+    host, port = hostile.removeprefix("http://").split(":")
+    request = (
+        f"GET /api/v1/messages/{pending.pk}/stream/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Token {token_for(owner)}\r\nAccept: text/event-stream\r\n\r\n"
+    ).encode()
+    budget = within(90)
+    sockets = []
+    try:
+        for _ in range(150):
+            budget()
+            sock = socket.create_connection((host, int(port)), timeout=15)
+            sockets.append(sock)
+            sock.sendall(request)
+            assert sock.recv(4096).startswith(b"HTTP/1.1 200"), "each new stream is served"
+        # The user holds at most MAX_STREAMS_PER_USER (8) of them; the rest are being closed.
+        assert redis_clients.client().zcard(slots) == 8
+
+        # Someone else chats meanwhile: their reply streams from start to end.
+        with httpx.Client(base_url=hostile, headers={"Authorization": f"Token {token_for(other_user)}"}, timeout=30) as client:
+            their_branch = live.new_branch(client)
+            started = time.monotonic()
+            sent = client.post(f"/api/v1/branches/{their_branch}/messages/", json={"content": "Hello, anyone there?"})
+            assert sent.status_code == 202, sent.text
+            reply = live.read_stream(client, sent.json()["assistant_message"]["id"])
+            elapsed = time.monotonic() - started
+        assert reply.done["status"] == "complete" and reply.errors == []
+        assert elapsed < 15
+    finally:
+        for sock in sockets:
+            sock.close()

@@ -51,10 +51,11 @@ test-postgres: venv
 test-production: venv
 	CHAT_TEST_PRODUCTION=1 scripts/test_postgres.sh tests/production $(PYTEST_ARGS)
 
-# Schemathesis against the live stack, longer than the few examples per operation `make test` runs.
+# Schemathesis against the live stack, each operation and (stateful) sequences of linked
+# operations, longer than the few examples `make test` runs.
 FUZZ_MAX_EXAMPLES ?= 100
 fuzz: venv
-	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -q tests/conversations/api/test_fuzz.py $(PYTEST_ARGS)
+	FUZZ_MAX_EXAMPLES=$(FUZZ_MAX_EXAMPLES) $(PY) -m pytest -q tests/conversations/api/test_fuzz.py tests/conversations/api/test_fuzz_stateful.py $(PYTEST_ARGS)
 
 # Regenerates the committed OpenAPI schema after an API change (tests/conversations/api/test_schema.py checks it).
 schema: venv

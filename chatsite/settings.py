@@ -468,6 +468,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "review.schema.document_lenient_staff_queries",
+        "conversations.api.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {},
     "SWAGGER_UI_DIST": "SIDECAR",

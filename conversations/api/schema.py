@@ -244,3 +244,53 @@ class ExportSchema(OpenApiViewExtension):
             pass
 
         return Export
+
+
+# (operationId, status) -> links from that response to the operations its ids lead to, for
+# clients and for Schemathesis's stateful fuzzing (tests/api/test_fuzz_stateful.py), which chains
+# them into sequences such as create -> send -> end -> send. Schemathesis infers the links whose
+# id is the answer's own `id`; these are the ones it cannot guess (a conversation's
+# `active_branch`, a send's two messages).
+LINKS = {
+    ("conversations_create", "201"): {
+        "SendToItsBranch": ("branches_messages_create", "$response.body#/active_branch"),
+        "EndItsBranch": ("branches_end_create", "$response.body#/active_branch"),
+        "GetItsBranch": ("branches_retrieve", "$response.body#/active_branch"),
+    },
+    ("branches_messages_create", "202"): {
+        "StreamTheReply": ("messages_stream", "$response.body#/assistant_message/id"),
+        "RetryTheReply": ("messages_retry_create", "$response.body#/assistant_message/id"),
+        "EditTheMessage": ("messages_edit_create", "$response.body#/user_message/id"),
+        "EndTheBranch": ("branches_end_create", "$request.path.id"),
+        "SendAgain": ("branches_messages_create", "$request.path.id"),
+    },
+    ("branches_end_create", "200"): {
+        "SendToTheEndedBranch": ("branches_messages_create", "$response.body#/id"),
+    },
+    ("messages_edit_create", "201"): {
+        "SendToTheNewBranch": ("branches_messages_create", "$response.body#/branch/id"),
+        "StreamTheReply": ("messages_stream", "$response.body#/assistant_message/id"),
+    },
+    ("messages_retry_create", "201"): {
+        "SendToTheNewBranch": ("branches_messages_create", "$response.body#/branch/id"),
+    },
+}
+
+
+def add_links(result, generator, request, public):
+    """Add LINKS to the responses they start from (a drf-spectacular postprocessing hook)."""
+    responses = {
+        (operation.get("operationId"), status): response
+        for methods in result.get("paths", {}).values()
+        for operation in methods.values()
+        if isinstance(operation, dict)
+        for status, response in operation.get("responses", {}).items()
+    }
+    for (operation_id, status), links in LINKS.items():
+        response = responses.get((operation_id, status))
+        if response is None:
+            raise ValueError(f"no {status} response of {operation_id} to link from")
+        response["links"] = {
+            name: {"operationId": target, "parameters": {"id": expression}} for name, (target, expression) in links.items()
+        }
+    return result

@@ -77,6 +77,9 @@ class Message(models.Model):
         STREAMING = "streaming"
         COMPLETE = "complete"
         FAILED = "failed"
+        # The user stopped the reply (Stop on the page, POST messages/{id}/cancel/): whatever
+        # was written by then is kept. Final, like complete and failed, so it can be retried.
+        STOPPED = "stopped"
 
     class Kind(models.TextChoices):
         ANSWER = "answer"
@@ -118,4 +121,4 @@ class Message(models.Model):
 
     @property
     def is_terminal(self) -> bool:
-        return self.status in (self.Status.COMPLETE, self.Status.FAILED)
+        return self.status in (self.Status.COMPLETE, self.Status.FAILED, self.Status.STOPPED)

@@ -102,6 +102,10 @@ class _Lost(Exception):
     """Another attempt took the reply over while this one streamed."""
 
 
+class _Stopped(Exception):
+    """The user stopped the reply (services.reply_cancel)."""
+
+
 class _Call:
     """One streamed provider call for a reply: tokens go to the reply's stream as they come, and
     the lease is renewed on the way."""
@@ -123,6 +127,8 @@ class _Call:
             self.stream.token(item)
             if self.first_token_at is None:
                 self.first_token_at = timezone.now()
+            if self.stream.stop_requested:
+                raise _Stopped()
             if time.monotonic() - self.renewed > renew_every:
                 if not replies.reply_renew_lease(message=self.message):
                     raise _Lost()
@@ -141,7 +147,7 @@ class _Call:
 
 
 def generate(message_id: str, *, retries_left: int) -> str:
-    """Generate one reply exactly once. Returns what happened: complete, failed, done or lost."""
+    """Generate one reply exactly once. Returns what happened: complete, failed, stopped, done or lost."""
     # Every line logged while this reply is made, the provider SDK's included, names it.
     with reply_context(message_id):
         return _claim_and_generate(message_id, retries_left)
@@ -186,6 +192,8 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
                 continuation = call.run(provider, continue_after_refusal(request, result, end_call, decision.refusal))
     except _Lost:
         return "lost"
+    except _Stopped:
+        return _stop(message, stream, call.text)
     except ProviderError as error:
         metrics.PROVIDER_ERRORS.labels(provider_name, "true" if error.transient else "false").inc()
         if error.transient and retries_left > 0:
@@ -229,6 +237,13 @@ def _count_complete(message: Message, provider: str, first_token_at) -> None:
         "Reply complete: %s, kind %s, first token after %s, %.2f s in all",
         provider, message.kind, f"{first:.2f} s" if first is not None else "none", total,
     )
+
+
+def _stop(message: Message, stream: ReplyStream, partial: str) -> str:
+    if replies.reply_stop(message=message, partial=partial):
+        stream.done(status=Message.Status.STOPPED, kind=None, ended=False, content=partial)
+        return "stopped"
+    return "lost"
 
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:

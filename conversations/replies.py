@@ -1,6 +1,6 @@
 """The worker's side of a reply: a state machine of conditional UPDATEs.
 
-A reply moves pending -> streaming -> complete | failed. Every move is an UPDATE that matches only
+A reply moves pending -> streaming -> complete | failed | stopped. Every move is an UPDATE that matches only
 the state it leaves (and the attempt that holds the lease), and its row count decides whether the
 caller owns the reply: that is what makes redelivered tasks and crashed workers safe. Saving a
 reply also applies the end policy, in the same transaction.
@@ -71,6 +71,15 @@ def reply_release(*, message: Message, error: str) -> bool:
     return bool(
         Message.objects.filter(pk=message.pk, status=Message.Status.STREAMING, attempt=message.attempt).update(
             status=Message.Status.PENDING, error=error, lease_expires_at=None, updated_at=timezone.now()
+        )
+    )
+
+
+def reply_stop(*, message: Message, partial: str) -> bool:
+    """The user stopped the reply while this attempt wrote it: keep what was written."""
+    return bool(
+        Message.objects.filter(pk=message.pk, status=Message.Status.STREAMING, attempt=message.attempt).update(
+            status=Message.Status.STOPPED, content=partial, error="", lease_expires_at=None, updated_at=timezone.now()
         )
     )
 

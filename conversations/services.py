@@ -20,6 +20,7 @@ from conversations.providers.registry import get_provider
 from conversations.queue import reply_enqueue
 from conversations.selectors import branch_containing, branch_path
 from conversations.snapshots import assessments_of, transcript_snapshot
+from conversations.streams import ReplyStream, stop_request
 from moderation.models import EndEvent
 from moderation.services import end_event_mark_reopened, end_event_record
 
@@ -163,6 +164,33 @@ def message_send(*, user, branch_id, content: str) -> tuple[Message, Message]:
     if tip is not None and tip.role == Message.Role.ASSISTANT and not tip.is_terminal:
         raise errors.reply_pending()
     return _add_turn(branch=branch, parent=tip, content=content)
+
+
+def reply_finished() -> DomainError:
+    return DomainError("reply_finished", "The reply has already finished; there is nothing to stop.", 409)
+
+
+def reply_cancel(*, message: Message) -> Message:
+    """Stop a reply. One that no worker has started is stopped here, with nothing written; one
+    being written is stopped by its worker a token or two later, which keeps the text so far
+    (pipeline.py). Either way it ends `stopped`, and like any finished reply it can be retried.
+    Stopping a reply already stopped changes nothing; one complete or failed is refused."""
+    if message.role != Message.Role.ASSISTANT:
+        raise errors.invalid("Only a reply can be stopped.")
+    now = timezone.now()
+    if Message.objects.filter(pk=message.pk, status=Message.Status.PENDING).update(
+        status=Message.Status.STOPPED, error="", lease_expires_at=None, updated_at=now
+    ):
+        # Readers of its stream are waiting for a `done` that no worker will write.
+        ReplyStream(message.id).done(status=Message.Status.STOPPED, kind=None, ended=False, content="")
+    else:
+        status = Message.objects.filter(pk=message.pk).values_list("status", flat=True).first()
+        if status in (Message.Status.COMPLETE, Message.Status.FAILED):
+            raise reply_finished()
+        if status == Message.Status.STREAMING:
+            stop_request(message.id)
+    message.refresh_from_db()
+    return message
 
 
 def _fork(*, conversation: Conversation, message: Message, parent: Message | None) -> Branch:

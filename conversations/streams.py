@@ -21,6 +21,16 @@ def stream_key(message_id) -> str:
     return f"chat:reply:{message_id}"
 
 
+def stop_key(message_id) -> str:
+    """Set (by services.reply_cancel) when the user stops a reply its worker is writing."""
+    return f"chat:reply:{message_id}:stop"
+
+
+def stop_request(message_id) -> None:
+    """Ask the worker writing a reply to stop it. The key outlives any reply's generation."""
+    redis_clients.client().set(stop_key(message_id), 1, ex=settings.REPLY_STREAM_TTL_SECONDS)
+
+
 def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -31,10 +41,16 @@ class ReplyStream:
     Its commands are pipelined on one connection held for the reply
     (chatsite/patches/redis_pipelining.py): each is sent at once, and Redis runs it on arrival, so
     readers see every token as it comes; the answers are read together at the last event instead
-    of a round trip per token. Call close() when the reply is done with, whichever way it ends."""
+    of a round trip per token. Call close() when the reply is done with, whichever way it ends.
+
+    Every token also asks whether the user stopped the reply (EXISTS on its stop key) in the same
+    batch; with the held connection the answers already arrived are read after each token without
+    waiting for the rest, so `stop_requested` turns true a token or two after the user pressed
+    Stop, at no round trip's cost."""
 
     def __init__(self, message_id) -> None:
         self.key = stream_key(message_id)
+        self.stop_key = stop_key(message_id)
         client = redis_clients.client()
         self._pipe = HeldConnection(client) if settings.PATCH_REDIS_PIPELINING else RoundTrips(client)
         self._expiry_set = False
@@ -48,7 +64,12 @@ class ReplyStream:
         if self._broken and not final:
             return
         try:
-            self._pipe.send(self._commands(event, data, final, extra))
+            commands = self._commands(event, data, final, extra)
+            watch = set()
+            if event == "token":
+                watch.add(len(commands))
+                commands.append(["EXISTS", self.stop_key])
+            self._pipe.send(commands, watch)
             self._expiry_set = True
             if final:
                 self._pipe.flush()
@@ -70,6 +91,10 @@ class ReplyStream:
             # worker dies part way still expires.
             commands.append(["EXPIRE", self.key, settings.REPLY_STREAM_TTL_SECONDS])
         return commands
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._pipe.flagged
 
     def close(self) -> None:
         """Read what is left unread and give the connection back to the pool."""

@@ -265,3 +265,25 @@ class MessageRetry(APIView):
         branch, reply = services.message_retry(user=request.user, message=message)
         body = {"branch": s.BranchSummary(branch).data, "assistant_message": s.MessageOut(reply).data}
         return reply_response(body, reply, status.HTTP_201_CREATED, data["stream"])
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Stop a reply",
+        description="A reply no worker has started stops at once, empty. One being written stops a token or two "
+        "later, keeping the text so far: the answer is then still `streaming`, and its stream ends with "
+        '`done` `{"status": "stopped"}`. A stopped reply can be retried. Stopping one already stopped changes nothing.',
+        request=None,
+        responses={
+            202: s.MessageOut,
+            400: error_response("invalid", description="A user message, not a reply."),
+            409: error_response("reply_finished", description="The reply is complete or failed already."),
+            503: error_response("service_unavailable", description="Redis is down, so the worker cannot be told."),
+        },
+    )
+)
+class MessageCancel(APIView):
+    def post(self, request, pk):
+        message = get_owned(selectors.messages_for(request.user), pk)
+        message = services.reply_cancel(message=message)
+        return Response(s.MessageOut(message).data, status=status.HTTP_202_ACCEPTED)

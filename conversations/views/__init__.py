@@ -7,7 +7,7 @@ server-sent-events endpoint. A send, edit or retry that asks for `text/event-str
 and its reply in one response.
 
 - `context`: what a chat page shows, and the answers every view shares;
-- `chat`: the chat itself (start, send, edit, retry, switch versions);
+- `chat`: the chat itself (start, send, edit, retry, stop, switch versions);
 - `manage`: rename, delete and undo, end, feedback on an end;
 - `lists`: the conversation list and search, the export.
 """
@@ -20,6 +20,7 @@ from conversations.views.chat import (
     message_edit,
     message_retry,
     message_send,
+    message_stop,
 )
 from conversations.views.context import chat_context
 from conversations.views.lists import conversation_list, conversations_export, favicon
@@ -48,4 +49,5 @@ __all__ = [
     "message_edit",
     "message_retry",
     "message_send",
+    "message_stop",
 ]

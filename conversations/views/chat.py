@@ -113,6 +113,19 @@ def message_retry(request: HttpRequest, pk: uuid.UUID, message_pk: uuid.UUID) ->
 
 @login_required
 @require_POST
+def message_stop(request: HttpRequest, pk: uuid.UUID, message_pk: uuid.UUID) -> HttpResponse:
+    """Stop: the reply keeps what it has written so far, marked stopped, and can be retried."""
+    conversation = owned_conversation(request, pk)
+    message = owned_message(conversation, message_pk)
+    try:
+        services.reply_cancel(message=message)
+    except DomainError as error:
+        return refused(request, conversation, error)
+    return to_chat(conversation)
+
+
+@login_required
+@require_POST
 def branch_switch(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Show the line that continues from the chosen version of a message, and remember it."""
     conversation = owned_conversation(request, pk)

@@ -9,43 +9,19 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from moderation.models import EndFeedback
+from tests.browser.helpers import (
+    assistant_messages,
+    composer,
+    ended_notice,
+    new_conversation,
+    open_menu,
+    send,
+    wait_for_reply,
+)
 from tests.support import live
-from tests.support.live import ABUSE, wait_until
+from tests.support.live import ABUSE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-def composer(page):
-    return page.get_by_role("textbox", name="Message", exact=True)
-
-
-def open_menu(page):
-    page.locator("summary", has_text="Conversation options").click()
-
-
-def assistant_messages(page):
-    return page.locator("li.message.assistant")
-
-
-def send(page, text: str) -> None:
-    """Type a message, press Send, and wait until its reply has finished streaming."""
-    before = assistant_messages(page).count()
-    composer(page).fill(text)
-    page.get_by_role("button", name="Send").click()
-    wait_for_reply(page, before + 1)
-
-
-def wait_for_reply(page, count: int) -> None:
-    expect(assistant_messages(page)).to_have_count(count)
-    expect(page.locator("[data-stream-url]")).to_have_count(0)
-
-
-def ended_notice(page):
-    return page.get_by_role("region", name=re.compile("ended this conversation"))
-
-
-def new_conversation(user, provider: str | None = None) -> Conversation:
-    return services.conversation_create(user=user, provider=provider)
-
 
 def test_a_sent_message_streams_its_reply_in_live(tab):
     page = tab.page
@@ -385,20 +361,3 @@ def test_a_visitor_signs_up_logs_out_and_logs_back_in(open_browser_tab):
     page.get_by_role("button", name="Log in").click()
     expect(composer(page)).to_be_visible()
     assert not Conversation.objects.filter(owner__username="newcomer").exists(), "no empty chat is saved"
-
-
-def test_without_javascript_a_message_is_sent_and_the_reply_appears_on_reload(open_browser_tab, owner):
-    tab = open_browser_tab(owner, java_script_enabled=False)
-    page = tab.page
-    tab.goto("/")
-    composer(page).fill("Hello without scripts")
-    page.get_by_role("button", name="Send").click()
-    expect(page.locator("li.message.user")).to_contain_text("Hello without scripts")
-    # The reply appears on reload. (Real script-less browsers also reload by themselves through a
-    # refresh inside <noscript>; Chromium with scripts switched off by DevTools does not.)
-    def reply_is_there() -> bool:
-        page.reload()
-        return "offline assistant" in assistant_messages(page).last.inner_text()
-
-    wait_until(reply_is_there, message="the reply after a reload")
-    expect(composer(page)).to_be_visible()

@@ -14,6 +14,7 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from tests.browser.conftest import save_screenshot
+from tests.browser.helpers import add_turn
 from tests.support.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,19 +33,6 @@ If you only need to loop backwards, `reversed(numbers)` avoids the copy:
 - `numbers[::-1]`: a new list, handy when you keep the result
 - `reversed(numbers)`: a lazy iterator, cheapest for a single pass
 """
-
-
-def add_turn(conversation: Conversation, question: str, answer: str, **reply_fields) -> Message:
-    """A finished turn written straight to the database (for pages whose look is under test)."""
-    branch = Branch.objects.get(pk=conversation.active_branch_id)
-    parent = Message.objects.filter(pk=branch.tip_id).first()
-    user_message = Message.objects.create(conversation=conversation, branch=branch, parent=parent, role="user", content=question)
-    reply = Message.objects.create(
-        conversation=conversation, branch=branch, parent=user_message, role="assistant", content=answer,
-        status=reply_fields.pop("status", "complete"), kind=reply_fields.pop("kind", "answer"), **reply_fields,
-    )
-    Branch.objects.filter(pk=branch.pk).update(tip=reply)
-    return reply
 
 
 def converse(user, conversation: Conversation, texts: list[str]) -> None:

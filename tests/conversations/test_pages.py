@@ -546,3 +546,21 @@ def test_the_chat_page_of_a_1000_message_50_branch_conversation_takes_a_fixed_nu
     # The ended state adds its end event (with its feedback, in the same query) and no more.
     services.branch_end(branch=Branch.objects.get(pk=big.active_branch_id), initiated_by="model", reason="abuse")
     assert queries_to_render(page, big) == 8
+
+
+def test_a_pending_reply_has_a_stop_button_that_stops_it(page, owner, conversation):
+    _, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content="A long story, please")
+    html = page.get(detail(conversation)).content.decode()
+    stop = reverse("chat:stop", args=[conversation.pk, reply.pk])
+    assert f'action="{stop}"' in html and "Stop<span" in html
+    assert page.post(stop)["Location"] == detail(conversation)
+    reply.refresh_from_db()
+    assert reply.status == "stopped"
+    html = page.get(detail(conversation)).content.decode()
+    assert "badge-stopped" in html and f'action="{stop}"' not in html
+    assert 'aria-label="Retry message 2">Retry</button>' in html
+    assert page.post(stop).status_code == 302, "stopping again changes nothing"
+    finish_reply(services.message_retry(user=owner, message=reply)[1].id)
+    conversation.refresh_from_db()
+    finished = page.post(reverse("chat:stop", args=[conversation.pk, conversation.active_branch.tip_id]))
+    assert finished.status_code == 409 and "nothing to stop" in finished.content.decode()

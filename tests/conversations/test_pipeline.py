@@ -1,6 +1,7 @@
 """Generating one reply in process: idempotency, leases, failures. Real Redis, real database."""
 
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,11 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
+from chatsite.errors import DomainError
 from conversations import pipeline, replies, services
 from conversations.models import Message
+from conversations.providers import ProviderResult
+from conversations.providers.local import LocalProvider
 from conversations.streams import stream_key
 
 
@@ -85,3 +89,63 @@ def test_when_retries_run_out_the_reply_fails_with_its_partial_text(owner):
 def test_a_request_the_model_rejects_fails_at_once_without_retrying(owner):
     _, reply = send(owner, provider="rejecting")
     assert pipeline.generate(str(reply.pk), retries_left=3) == "failed"
+
+
+class StoppedPartWay(LocalProvider):
+    """A model writing a long reply, one word every 5 ms, whose user presses Stop before word 6."""
+
+    stop_before = 6
+
+    def __init__(self, reply_id) -> None:
+        self.reply_id = reply_id
+        self.yielded = 0
+
+    def stream(self, request):
+        for index in range(1, 201):
+            if index == self.stop_before:
+                services.reply_cancel(message=Message.objects.get(pk=self.reply_id))
+            time.sleep(0.005)
+            self.yielded = index
+            yield f"word{index} "
+        yield ProviderResult(text="never saved", tool_calls=[])
+
+
+def test_a_reply_stopped_while_written_stops_within_a_token_or_two_and_keeps_its_text(owner, monkeypatch):
+    _, reply = send(owner, "Tell me a long story")
+    provider = StoppedPartWay(reply.pk)
+    monkeypatch.setattr(pipeline, "get_provider", lambda name: provider)
+
+    assert pipeline.generate(str(reply.pk), retries_left=1) == "stopped"
+
+    assert provider.yielded <= StoppedPartWay.stop_before + 1, f"{provider.yielded} words written after Stop"
+    reply.refresh_from_db()
+    streamed = events(reply.pk)
+    written = "".join(data["text"] for event, data in streamed if event == "token")
+    assert reply.status == "stopped" and reply.content == written and written.startswith("word1 word2 word3 word4 word5 ")
+    assert streamed[-1] == ("done", {"status": "stopped", "kind": None, "ended": False})
+    # Finished: the branch takes the next message, and the stopped reply can be retried.
+    services.message_send(user=owner, branch_id=reply.branch_id, content="Shorter, please")
+    services.message_retry(user=owner, message=reply)
+
+
+def test_a_reply_stopped_before_any_worker_took_it_is_never_generated(owner):
+    _, reply = send(owner)
+    services.reply_cancel(message=reply)
+    assert events(reply.pk) == [("done", {"status": "stopped", "kind": None, "ended": False})]
+    assert pipeline.generate(str(reply.pk), retries_left=1) == "done"
+    reply.refresh_from_db()
+    assert (reply.status, reply.content) == ("stopped", "")
+
+
+def test_stopping_a_finished_reply_is_refused_and_stopping_twice_changes_nothing(owner):
+    user_message, reply = send(owner)
+    services.reply_cancel(message=reply)
+    assert services.reply_cancel(message=reply).status == "stopped"
+    with pytest.raises(DomainError) as refused:
+        services.reply_cancel(message=user_message)
+    assert refused.value.code == "invalid"
+    _, other = send(owner)
+    pipeline.generate(str(other.pk), retries_left=1)
+    with pytest.raises(DomainError) as finished:
+        services.reply_cancel(message=other)
+    assert (finished.value.code, finished.value.status) == ("reply_finished", 409)

@@ -26,6 +26,7 @@ PAGES = [
     ("post", "chat:restore", ["deleted"], None),
     ("post", "chat:edit", ["conversation", "user_message"], lambda o: {"content": "Rewritten"}),
     ("post", "chat:retry", ["conversation", "reply"], None),
+    ("post", "chat:stop", ["conversation", "reply"], None),
     ("post", "chat:feedback", ["ended", "end_event"], lambda o: {"rating": "up"}),
 ]
 PAGE_IDS = [f"{method.upper()} {name}" for method, name, _, _ in PAGES]

@@ -22,6 +22,7 @@ FORMS = [
     ("chat:restore", ["deleted"], lambda o: {}),
     ("chat:edit", ["conversation", "user_message"], lambda o: {"content": "Rewritten"}),
     ("chat:retry", ["conversation", "reply"], lambda o: {}),
+    ("chat:stop", ["conversation", "reply"], lambda o: {}),
     ("chat:feedback", ["ended", "end_event"], lambda o: {"rating": "up"}),
     ("logout", [], lambda o: {}),
 ]

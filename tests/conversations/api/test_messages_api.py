@@ -254,3 +254,33 @@ def test_retrying_a_reply_of_an_ended_branch_continues_in_a_new_open_branch(api,
     assert body["assistant_message"]["parent"] == chat["turns"][1][0]
     assert Conversation.objects.get(owner=owner).active_branch_id == Branch.objects.get(pk=body["branch"]["id"]).pk
     assert get(api, f"/api/v1/branches/{chat['branch']}/")["ended"] is True
+
+
+# Stop.
+
+
+def cancel(client, message_id):
+    return client.post(f"/api/v1/messages/{message_id}/cancel/")
+
+
+def test_stopping_a_pending_reply_ends_it_at_once_and_the_branch_takes_the_next_message(api, other_api):
+    branch = new_branch(api)
+    sent = send(api, branch, "Tell me everything about owls")
+    reply = sent["assistant_message"]["id"]
+    assert cancel(other_api, reply).status_code == 404, "another user's reply is a 404"
+    stopped = cancel(api, reply)
+    assert stopped.status_code == 202
+    assert (stopped.json()["status"], stopped.json()["content"]) == ("stopped", "")
+    assert cancel(api, reply).status_code == 202, "stopping again changes nothing"
+    assert send(api, branch, "Just one fact, then")
+    assert retry(api, reply).status_code == 201, "a stopped reply can be retried"
+
+
+def test_a_finished_reply_or_a_user_message_cannot_be_stopped(api):
+    branch = new_branch(api)
+    sent = send(api, branch, "Hello")
+    finish(sent["assistant_message"]["id"])
+    finished = cancel(api, sent["assistant_message"]["id"])
+    assert finished.status_code == 409 and finished.json()["code"] == "reply_finished"
+    mine = cancel(api, sent["user_message"]["id"])
+    assert mine.status_code == 400 and mine.json()["code"] == "invalid"

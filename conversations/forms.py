@@ -60,6 +60,10 @@ class FeedbackForm(forms.Form):
     comment = forms.CharField(label="Comment (optional)", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(choices=EndFeedback.Rating.choices)
+
+
 class RenameForm(forms.Form):
     title = forms.CharField(
         label="Title", max_length=200, required=False, widget=forms.TextInput(attrs={"autofocus": True})

@@ -22,7 +22,7 @@ from conversations.selectors import branch_containing, branch_path
 from conversations.snapshots import assessments_of, transcript_snapshot
 from conversations.streams import ReplyStream, stop_request
 from moderation.models import EndEvent
-from moderation.services import end_event_mark_reopened, end_event_record
+from moderation.services import end_event_mark_reopened, end_event_record, reply_feedback_set
 
 TITLE_LENGTH = 60
 
@@ -164,6 +164,14 @@ def message_send(*, user, branch_id, content: str) -> tuple[Message, Message]:
     if tip is not None and tip.role == Message.Role.ASSISTANT and not tip.is_terminal:
         raise errors.reply_pending()
     return _add_turn(branch=branch, parent=tip, content=content)
+
+
+def reply_rate(*, user, message: Message, rating: str):
+    """Thumbs up or down on one of the user's finished replies (stored with the end feedback, so
+    staff see both in one place)."""
+    if message.role != Message.Role.ASSISTANT or not message.is_terminal:
+        raise errors.invalid("Only a finished reply can be rated.")
+    return reply_feedback_set(message=message, user=user, rating=rating)
 
 
 def reply_finished() -> DomainError:

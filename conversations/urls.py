@@ -23,5 +23,6 @@ urlpatterns = [
     path("c/<uuid:pk>/messages/<uuid:message_pk>/edit/", views.message_edit, name="edit"),
     path("c/<uuid:pk>/messages/<uuid:message_pk>/retry/", views.message_retry, name="retry"),
     path("c/<uuid:pk>/messages/<uuid:message_pk>/stop/", views.message_stop, name="stop"),
+    path("c/<uuid:pk>/messages/<uuid:message_pk>/rate/", views.reply_rate, name="rate"),
     path("c/<uuid:pk>/ends/<uuid:event_pk>/feedback/", views.end_feedback, name="feedback"),
 ]

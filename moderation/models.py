@@ -122,19 +122,39 @@ class EndAttempt(Reviewable):
 
 
 class EndFeedback(models.Model):
+    """A user's thumbs up or down: on an end (once per end, with an optional comment), or on any
+    reply (once per reply and user; the user can change it). Staff read both in the admin."""
+
     class Rating(models.TextChoices):
         UP = "up"
         DOWN = "down"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    end_event = models.OneToOneField(EndEvent, on_delete=models.CASCADE, related_name="feedback")
+    end_event = models.OneToOneField(
+        EndEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="feedback"
+    )
+    # The reply rated, for feedback on an ordinary reply; it goes when the conversation is purged.
+    message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     rating = models.CharField(max_length=4, choices=Rating.choices)
     comment = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "end feedback"
+        verbose_name = "feedback"
+        verbose_name_plural = "feedback"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_event__isnull=False, message__isnull=True)
+                | models.Q(end_event__isnull=True, message__isnull=False),
+                name="feedback_on_an_end_or_a_reply",
+            ),
+            models.UniqueConstraint(
+                fields=["message", "user"], condition=models.Q(message__isnull=False), name="one_feedback_per_reply_and_user"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.rating} on {self.end_event_id}"
+        return f"{self.rating} on {'end ' + str(self.end_event_id) if self.end_event_id else 'reply ' + str(self.message_id)}"

@@ -27,6 +27,7 @@ __all__ = [
     "model_end_decide",
     "policy_config",
     "policy_turn",
+    "reply_feedback_set",
     "reply_kind",
 ]
 
@@ -168,6 +169,16 @@ def feedback_create(*, end_event: EndEvent, user, rating: str, comment: str = ""
     if EndFeedback.objects.filter(end_event=locked).exists():
         raise DomainError("feedback_exists", "Feedback on this end has already been given.", 409)
     return EndFeedback.objects.create(end_event=locked, user=user, rating=rating, comment=comment)
+
+
+@transaction.atomic
+def reply_feedback_set(*, message, user, rating: str) -> EndFeedback:
+    """The user's rating of a reply (the chat domain checks it is their reply): one per reply,
+    replaced when they change their mind."""
+    if rating not in EndFeedback.Rating.values:
+        raise DomainError("invalid", f"A rating is 'up' or 'down', not {rating!r}.", 400)
+    feedback, _ = EndFeedback.objects.update_or_create(message=message, user=user, defaults={"rating": rating})
+    return feedback
 
 
 def end_event_mark_reopened(*, end_event: EndEvent, staff_user) -> None:

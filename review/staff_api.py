@@ -262,7 +262,7 @@ class EndEventReview(_Review):
         responses={
             200: EndEventOut,
             404: NOT_MODERATOR,
-            409: OpenApiResponse(ErrorOut, description="Codes: `already_reopened`, `branch_open`, `branch_deleted`."),
+            409: OpenApiResponse(ErrorOut, description="Codes: `already_reopened`, `branch_open`, `branch_deleted`, `end_upheld` (overturn the review first)."),
         },
         tags=["moderation"],
     )

@@ -1,4 +1,5 @@
-"""POST end-events/{id}/feedback/: the user's thumbs up or down on an end of their own."""
+"""The user's thumbs up or down: POST end-events/{id}/feedback/ on an end of their own (once, with
+a comment), POST messages/{id}/feedback/ on any of their replies (changeable)."""
 
 import uuid
 
@@ -10,7 +11,9 @@ from rest_framework.views import APIView
 
 from chatsite.serializer_fields import StrictCharField
 from conversations.api.schema import ErrorOut
-from conversations.selectors import end_events_for
+from conversations import services
+from conversations.api.views import get_owned
+from conversations.selectors import end_events_for, messages_for
 from moderation.services import feedback_create
 from moderation.models import EndEvent, EndFeedback
 
@@ -50,3 +53,29 @@ class EndEventFeedback(APIView):
             {"id": feedback.id, "end_event": end_event.id, "rating": feedback.rating, "comment": feedback.comment, "created_at": feedback.created_at},
             status=status.HTTP_201_CREATED,
         )
+
+
+class ReplyRatingIn(serializers.Serializer):
+    rating = serializers.ChoiceField(choices=EndFeedback.Rating.choices)
+
+
+class ReplyRatingOut(serializers.Serializer):
+    message = serializers.UUIDField()
+    rating = serializers.ChoiceField(choices=EndFeedback.Rating.choices)
+
+
+class ReplyFeedback(APIView):
+    @extend_schema(
+        summary="Rate a reply",
+        description="Thumbs up or down on one of your finished replies; rating it again replaces the rating. "
+        "Staff see it beside the feedback on ends.",
+        request=ReplyRatingIn,
+        responses={200: ReplyRatingOut, 400: OpenApiResponse(ErrorOut, description="Codes: `invalid` (a user message, or a reply not finished).")},
+        tags=["messages"],
+    )
+    def post(self, request, pk):
+        message = get_owned(messages_for(request.user), pk)
+        serializer = ReplyRatingIn(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        feedback = services.reply_rate(user=request.user, message=message, rating=serializer.validated_data["rating"])
+        return Response({"message": message.id, "rating": feedback.rating})

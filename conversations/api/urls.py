@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/<str:pk>/edit/", views.MessageEdit.as_view()),
     path("messages/<str:pk>/retry/", views.MessageRetry.as_view()),
     path("messages/<str:pk>/cancel/", views.MessageCancel.as_view()),
+    path("messages/<str:pk>/feedback/", feedback.ReplyFeedback.as_view()),
     path("end-events/<str:pk>/feedback/", feedback.EndEventFeedback.as_view()),
     # The OpenAPI schema (docs/openapi.yaml is the committed copy) and interactive docs whose
     # assets come from drf-spectacular-sidecar, served by this app.

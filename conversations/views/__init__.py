@@ -8,7 +8,7 @@ and its reply in one response.
 
 - `context`: what a chat page shows, and the answers every view shares;
 - `chat`: the chat itself (start, send, edit, retry, stop, switch versions);
-- `manage`: rename, delete and undo, end, feedback on an end;
+- `manage`: rename, delete and undo, end, feedback on an end or a reply;
 - `lists`: the conversation list and search, the export.
 """
 
@@ -30,6 +30,7 @@ from conversations.views.manage import (
     conversation_rename,
     conversation_restore,
     end_feedback,
+    reply_rate,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "message_retry",
     "message_send",
     "message_stop",
+    "reply_rate",
 ]

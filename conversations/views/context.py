@@ -42,6 +42,7 @@ class Turn:
     number: int
     siblings: list[Message] = field(default_factory=list)
     text: str = ""
+    rating: str = ""
 
     @property
     def position(self) -> int:
@@ -140,13 +141,15 @@ def chat_context(request: HttpRequest, conversation: Conversation, **extra) -> d
     tree = list(Message.objects.filter(conversation=conversation).only("id", "parent_id").order_by("created_at"))
     children = _children(tree)
     path = selectors.message_path(branch.tip_id)
+    ratings = selectors.reply_ratings(request.user, [m.id for m in path if m.role == Message.Role.ASSISTANT])
     turns = []
     for number, message in enumerate(path, 1):
         text = message.content
         if message.kind == Message.Kind.SUPPORT:
             # The support resources get their own prominent box; do not repeat them in the text.
             text = text.replace(settings.SUPPORT_RESOURCES, "").strip()
-        turns.append(Turn(message=message, number=number, siblings=children.get(message.parent_id, [message]), text=text))
+        siblings = children.get(message.parent_id, [message])
+        turns.append(Turn(message=message, number=number, siblings=siblings, text=text, rating=ratings.get(message.id, "")))
 
     end_event = None
     if branch.ended:

@@ -1,4 +1,5 @@
-"""Managing a conversation: rename it, delete it (and undo that), end it, give feedback on an end."""
+"""Managing a conversation: rename it, delete it (and undo that), end it, give feedback on an end
+or on a reply."""
 
 import uuid
 
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chatsite.errors import DomainError
 from conversations import selectors, services
-from conversations.forms import EndForm, FeedbackForm, RenameForm
+from conversations.forms import EndForm, FeedbackForm, RateForm, RenameForm
+from conversations.models import Message
 from conversations.views.context import invalid, owned_conversation, refused, render_chat, to_chat
 from moderation import services as moderation
 from moderation.models import EndEvent, EndReason, Initiator
@@ -51,6 +53,22 @@ def end_feedback(request: HttpRequest, pk: uuid.UUID, event_pk: uuid.UUID) -> Ht
     except DomainError as error:
         return refused(request, conversation, error)
     return to_chat(conversation, "ended")
+
+
+@login_required
+@require_POST
+def reply_rate(request: HttpRequest, pk: uuid.UUID, message_pk: uuid.UUID) -> HttpResponse:
+    """Thumbs up or down on a reply; the page comes back at that reply."""
+    conversation = owned_conversation(request, pk)
+    message = get_object_or_404(Message, conversation=conversation, pk=message_pk)
+    form = RateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise invalid(form)
+        services.reply_rate(user=request.user, message=message, rating=form.cleaned_data["rating"])
+    except DomainError as error:
+        return refused(request, conversation, error)
+    return to_chat(conversation, f"m-{message.pk}")
 
 
 @login_required

@@ -59,3 +59,16 @@ def pending_turn(conversation: Conversation, question: str, status: str = "strea
     """A user message and its reply still being written, straight to the database; the test
     writes the reply's stream itself (conversations.streams.ReplyStream)."""
     return add_turn(conversation, question, "", status=status, kind=None)
+
+
+def serious_violations(page) -> list[dict]:
+    """axe-core's serious and critical findings on the page as it is now. axe-core comes from the
+    axe-playwright-python package and is injected into the page: nothing is fetched."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    return [
+        {"rule": v["id"], "impact": v["impact"], "help": v["help"], "where": [node["target"] for node in v["nodes"]][:5]}
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -14,6 +14,7 @@ from moderation import policy
 from moderation import services as moderation_services
 from moderation.models import EndEvent
 from tests.browser.conftest import save_screenshot
+from tests.browser.helpers import serious_violations
 from tests.support.review.staff import assessed, bulk_end_attempts, bulk_end_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,7 +88,8 @@ def test_a_moderator_reviews_an_end_in_the_admin(open_browser_tab, moderator, ow
     bulk_end_attempts(12, user=owner)
     some_conversations(owner, 900)
     event = ended_conversation(owner)
-    tab = open_browser_tab(moderator, viewport={"width": 1680, "height": 900})
+    # 1280 px: a common laptop; nothing may scroll sideways there.
+    tab = open_browser_tab(moderator, viewport={"width": 1280, "height": 800})
     page = tab.page
     serve_static_locally(page)
 
@@ -97,13 +99,35 @@ def test_a_moderator_reviews_an_end_in_the_admin(open_browser_tab, moderator, ow
     expect(page.get_by_role("link", name="Conversations")).to_have_count(0)
     page.get_by_role("link", name="End events").first.click()
     expect(page.get_by_role("link", name="Insults about the weather")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the queue fits 1280 px"
+    assert serious_violations(page) == []
     save_screenshot(page, "admin-end-events", tmp_path, full_page=False)
 
     # The end's page: the transcript as a conversation, the decision, the review form.
     page.get_by_role("link", name="Insults about the weather").click()
     expect(page.get_by_text("You pathetic moron, I hate you")).to_be_visible()
     expect(page.locator("li.turn.assistant .kind.end")).to_have_count(1)
-    save_screenshot(page, "admin-end-event", tmp_path, full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280, "the record fits 1280 px"
+    # The review form and the transcript it judges side by side, both in the first screenful.
+    form = page.locator(".review-side").bounding_box()
+    transcript = page.locator("ol.transcript").first.bounding_box()
+    assert transcript["x"] >= form["x"] + form["width"] and transcript["y"] < 800
+    expect(page.get_by_role("button", name="Save", exact=True)).to_be_in_viewport()
+    assert serious_violations(page) == []
+    save_screenshot(page, "admin-end-event", tmp_path, full_page=False)
+    # Upheld first: an upheld end stays ended; the page says why and offers no reopen.
+    page.get_by_label("Upheld").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    tab.goto(f"/admin/moderation/endevent/{event.pk}/change/")
+    expect(page.get_by_text("This end was upheld on review. Mark it overturned first")).to_be_visible()
+    expect(page.get_by_role("link", name="Reopen the branch…")).to_have_count(0)
+    tab.goto(f"/admin/moderation/endevent/{event.pk}/reopen/")
+    expect(page.locator(".errornote")).to_contain_text("Mark it overturned first")
+    expect(page.get_by_role("button", name="Yes, reopen the branch")).to_have_count(0)
+
+    # On a second look, overturned.
+    tab.goto(f"/admin/moderation/endevent/{event.pk}/change/")
     page.get_by_label("Overturned").check()
     page.get_by_label("Review note").fill("The user was venting about the weather, not at us.")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -114,9 +138,13 @@ def test_a_moderator_reviews_an_end_in_the_admin(open_browser_tab, moderator, ow
     assert event.reviewer == moderator and event.reviewed_at is not None
     assert event.review_note == "The user was venting about the weather, not at us."
 
-    # Reopen the branch from the same page; the record says who did it.
+    # Reopen the branch from the same page, after confirming; the record says who did it.
     tab.goto(f"/admin/moderation/endevent/{event.pk}/change/")
-    page.get_by_role("button", name="Reopen the branch").click()
+    page.get_by_role("link", name="Reopen the branch…").click()
+    expect(page.get_by_role("heading", name="Reopen this branch?")).to_be_visible()
+    event.refresh_from_db()
+    assert event.branch.ended_at is not None, "nothing happens before the confirmation"
+    page.get_by_role("button", name="Yes, reopen the branch").click()
     expect(page.locator(".messagelist")).to_contain_text("The branch is open again")
     event.refresh_from_db()
     assert event.reopened_by == moderator and event.branch.ended_at is None
@@ -127,3 +155,4 @@ def test_a_moderator_reviews_an_end_in_the_admin(open_browser_tab, moderator, ow
     expect(page.locator("svg.chart")).to_have_count(5)
     save_screenshot(page, "admin-dashboard", tmp_path, full_page=True)
     assert not tab.page_errors
+

@@ -540,12 +540,13 @@ def test_the_chat_page_of_a_1000_message_50_branch_conversation_takes_a_fixed_nu
     html = page.get(detail(big)).content.decode()
     assert "<strong>Main</strong> message 509" in html
     assert html.count(" / 2</span>") == 49, "each forked message shows its navigator"
-    # Session, user, conversation, branches, the tree, the path, sidebar: the same seven for any size.
-    assert queries_to_render(page, big) == small == 7
+    # Session, user, conversation, branches, the tree, the path, the user's ratings of its replies,
+    # sidebar: the same eight for any size.
+    assert queries_to_render(page, big) == small == 8
 
     # The ended state adds its end event (with its feedback, in the same query) and no more.
     services.branch_end(branch=Branch.objects.get(pk=big.active_branch_id), initiated_by="model", reason="abuse")
-    assert queries_to_render(page, big) == 8
+    assert queries_to_render(page, big) == 9
 
 
 def test_a_pending_reply_has_a_stop_button_that_stops_it(page, owner, conversation):
@@ -564,3 +565,20 @@ def test_a_pending_reply_has_a_stop_button_that_stops_it(page, owner, conversati
     conversation.refresh_from_db()
     finished = page.post(reverse("chat:stop", args=[conversation.pk, conversation.active_branch.tip_id]))
     assert finished.status_code == 409 and "nothing to stop" in finished.content.decode()
+
+
+def test_a_reply_takes_a_thumbs_up_or_down_that_can_be_changed(page, owner, conversation, other_user):
+    _, reply = turn(owner, conversation, "Name a goldfish")
+    rate = reverse("chat:rate", args=[conversation.pk, reply.pk])
+    html = page.get(detail(conversation)).content.decode()
+    assert f'action="{rate}"' in html and 'aria-label="Good reply (message 2)"' in html
+    assert page.post(rate, {"rating": "up"})["Location"] == f"{detail(conversation)}#m-{reply.pk}"
+    html = page.get(detail(conversation)).content.decode()
+    assert re.search(r'value="up" aria-pressed="true"', html) and re.search(r'value="down" aria-pressed="false"', html)
+    page.post(rate, {"rating": "down"})
+    feedback = EndFeedback.objects.get()
+    assert (feedback.message_id, feedback.user, feedback.rating, feedback.end_event) == (reply.id, owner, "down", None)
+    assert page.post(rate, {"rating": "sideways"}).status_code == 400
+    user_message = Message.objects.get(role="user")
+    refused = page.post(reverse("chat:rate", args=[conversation.pk, user_message.pk]), {"rating": "up"})
+    assert refused.status_code == 400 and "Only a finished reply can be rated." in refused.content.decode()

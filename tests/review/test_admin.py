@@ -14,6 +14,12 @@ from moderation.models import EndAttempt, EndEvent, EndFeedback
 from tests.support.conversations.replies import finish_reply
 from tests.support.review.staff import assessed, bulk_end_attempts, bulk_end_events
 CHANGELIST = "admin:moderation_endevent_changelist"
+# The queue leaves out ends users chose themselves unless asked; most tests here look at all ends.
+ANY = {"initiated_by": "any"}
+
+
+def all_ends() -> str:
+    return f"{reverse(CHANGELIST)}?initiated_by=any"
 ATTEMPTS = "admin:moderation_endattempt_changelist"
 
 
@@ -32,23 +38,23 @@ def staff_client(client, moderator):
 
 def test_staff_see_the_end_in_the_changelist(client, staff_user, end_event):
     client.force_login(staff_user)
-    response = client.get(reverse(CHANGELIST))
+    response = client.get(reverse(CHANGELIST), ANY)
     assert response.status_code == 200
     assert "A rough chat" in response.content.decode()
 
 
 def test_the_changelist_shows_every_column_the_reviewer_needs(staff_client, owner, end_event):
     EndFeedback.objects.create(end_event=end_event, user=owner, rating="down", comment="unfair")
-    response = staff_client.get(reverse(CHANGELIST))
+    response = staff_client.get(reverse(CHANGELIST), ANY)
     page = response.content.decode()
-    for header in ["Created at", "User", "Conversation title", "Initiated by", "Reason", "Redirect attempts", "Review status", "Feedback"]:
+    for header in ["Created at", "User", "Conversation title", "Ended by, why", "Redirect attempts", "Review status", "Feedback"]:
         assert header in page
-    assert "owner" in page and "user_request" in page and "▼ down" in page
+    assert "owner" in page and "User: User Request" in page and "▼ down" in page
 
 
 def test_pending_ends_come_first_then_the_newest(staff_client, owner):
     bulk_end_events(8, user=owner)
-    results = staff_client.get(reverse(CHANGELIST)).context["cl"].result_list
+    results = staff_client.get(reverse(CHANGELIST), ANY).context["cl"].result_list
     statuses = [event.review_status for event in results]
     assert statuses == sorted(statuses, key=lambda s: s != "pending")
     pending = [event.created_at for event in results if event.review_status == "pending"]
@@ -59,7 +65,8 @@ def test_pending_ends_come_first_then_the_newest(staff_client, owner):
     ("query", "expected"),
     [
         ({"reason__exact": "abuse"}, lambda e: e.reason == "abuse"),
-        ({"initiated_by__exact": "user"}, lambda e: e.initiated_by == "user"),
+        ({"initiated_by": "user"}, lambda e: e.initiated_by == "user"),
+        ({"initiated_by": "model"}, lambda e: e.initiated_by == "model"),
         ({"review_status__exact": "overturned"}, lambda e: e.review_status == "overturned"),
         ({"feedback": "down"}, lambda e: hasattr(e, "feedback") and e.feedback.rating == "down"),
         ({"feedback": "up"}, lambda e: hasattr(e, "feedback") and e.feedback.rating == "up"),
@@ -71,7 +78,7 @@ def test_pending_ends_come_first_then_the_newest(staff_client, owner):
 def test_each_filter_of_the_end_events_changelist_keeps_only_matching_ends(staff_client, owner, query, expected):
     events = bulk_end_events(24, user=owner)
     wanted = {e.pk for e in EndEvent.objects.select_related("feedback").filter(pk__in=[e.pk for e in events]) if expected(e)}
-    response = staff_client.get(reverse(CHANGELIST), query)
+    response = staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", **query})
     assert response.status_code == 200
     assert {e.pk for e in response.context["cl"].result_list} == wanted
     assert wanted
@@ -81,26 +88,26 @@ def test_the_date_filter_and_the_date_hierarchy_narrow_the_ends_by_day(staff_cli
     events = bulk_end_events(10, user=owner, days=5)
     day = events[2].created_at.date()
     response = staff_client.get(
-        reverse(CHANGELIST), {"created_at__year": day.year, "created_at__month": day.month, "created_at__day": day.day}
+        reverse(CHANGELIST), {"initiated_by": "any", "created_at__year": day.year, "created_at__month": day.month, "created_at__day": day.day}
     )
     assert {e.pk for e in response.context["cl"].result_list} == {e.pk for e in events if e.created_at.date() == day}
-    response = staff_client.get(reverse(CHANGELIST), {"created_at__gte": f"{day} 00:00:00+00:00", "created_at__lt": f"{day + timedelta(days=1)} 00:00:00+00:00"})
+    response = staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", "created_at__gte": f"{day} 00:00:00+00:00", "created_at__lt": f"{day + timedelta(days=1)} 00:00:00+00:00"})
     assert {e.pk for e in response.context["cl"].result_list} == {e.pk for e in events if e.created_at.date() == day}
 
 
 def test_search_finds_an_end_by_username(staff_client, owner, other_user, end_event):
     bulk_end_events(3, user=other_user)
-    assert titles_in(staff_client.get(reverse(CHANGELIST), {"q": "owner"})) == ["A rough chat"]
+    assert titles_in(staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", "q": "owner"})) == ["A rough chat"]
 
 
 def test_search_finds_an_end_by_conversation_title(staff_client, owner, end_event):
     bulk_end_events(3, user=owner)
-    assert titles_in(staff_client.get(reverse(CHANGELIST), {"q": "rough"})) == ["A rough chat"]
+    assert titles_in(staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", "q": "rough"})) == ["A rough chat"]
 
 
 def test_search_finds_an_end_by_the_text_of_a_message(staff_client, owner, end_event):
     bulk_end_events(3, user=owner)
-    assert titles_in(staff_client.get(reverse(CHANGELIST), {"q": "useless"})) == ["A rough chat"]
+    assert titles_in(staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", "q": "useless"})) == ["A rough chat"]
 
 
 def test_search_finds_message_text_with_accents(staff_client, owner):
@@ -108,7 +115,7 @@ def test_search_finds_message_text_with_accents(staff_client, owner):
     _, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="Tu es un idiot fiéffé")
     finish_reply(reply.id)
     chat.branch_end(branch=conversation.active_branch, initiated_by="user", reason="user_request")
-    assert titles_in(staff_client.get(reverse(CHANGELIST), {"q": "fiéffé"})) == ["Accents"]
+    assert titles_in(staff_client.get(reverse(CHANGELIST), {"initiated_by": "any", "q": "fiéffé"})) == ["Accents"]
 
 
 # The end event page.
@@ -191,7 +198,7 @@ def test_nobody_adds_an_end_event_by_hand(client, staff_user):
 
 def test_staff_mark_an_end_upheld_and_the_reviewer_is_recorded(client, staff_user, end_event):
     client.force_login(staff_user)
-    client.post(reverse(CHANGELIST), {"action": "mark_upheld", "_selected_action": [str(end_event.pk)]})
+    client.post(all_ends(), {"action": "mark_upheld", "_selected_action": [str(end_event.pk)]})
     end_event = EndEvent.objects.get(pk=end_event.pk)
     assert end_event.review_status == "upheld"
     assert end_event.reviewer == staff_user and end_event.reviewed_at is not None
@@ -200,7 +207,7 @@ def test_staff_mark_an_end_upheld_and_the_reviewer_is_recorded(client, staff_use
 def test_marking_a_selection_overturned_reviews_each_one_and_reports_the_count(staff_client, moderator, owner):
     events = bulk_end_events(6, user=owner)
     chosen = [str(e.pk) for e in events[:3]]
-    response = staff_client.post(reverse(CHANGELIST), {"action": "mark_overturned", "_selected_action": chosen}, follow=True)
+    response = staff_client.post(all_ends(), {"action": "mark_overturned", "_selected_action": chosen}, follow=True)
     assert "3 end events marked overturned." in response.content.decode()
     assert set(EndEvent.objects.filter(review_status="overturned", reviewer=moderator).values_list("pk", flat=True)) == {e.pk for e in events[:3]}
 
@@ -208,9 +215,7 @@ def test_marking_a_selection_overturned_reviews_each_one_and_reports_the_count(s
 def test_staff_reopen_a_branch_with_an_action_and_it_is_recorded(client, staff_user, end_event):
     client.force_login(staff_user)
     response = client.post(
-        reverse(CHANGELIST),
-        {"action": "reopen", "_selected_action": [str(end_event.pk)]},
-        follow=True,
+        all_ends(), {"action": "reopen", "_selected_action": [str(end_event.pk)], "confirm": "yes"}, follow=True
     )
     assert "1 branch(es) reopened." in response.content.decode()
     end_event.refresh_from_db()
@@ -219,8 +224,9 @@ def test_staff_reopen_a_branch_with_an_action_and_it_is_recorded(client, staff_u
 
 
 def test_reopening_an_end_twice_is_skipped_and_said_so(staff_client, end_event):
-    staff_client.post(reverse(CHANGELIST), {"action": "reopen", "_selected_action": [str(end_event.pk)]})
-    response = staff_client.post(reverse(CHANGELIST), {"action": "reopen", "_selected_action": [str(end_event.pk)]}, follow=True)
+    confirmed = {"action": "reopen", "_selected_action": [str(end_event.pk)], "confirm": "yes"}
+    staff_client.post(all_ends(), confirmed)
+    response = staff_client.post(all_ends(), confirmed, follow=True)
     page = response.content.decode()
     assert "0 branch(es) reopened." in page and "1 skipped" in page
 
@@ -237,8 +243,44 @@ def test_the_reopen_button_on_the_end_event_page_reopens_the_branch(staff_client
     assert "Reopened by moderator" in staff_client.get(change).content.decode()
 
 
-def test_the_reopen_button_takes_posts_only(staff_client, end_event):
-    assert staff_client.get(reverse("admin:moderation_endevent_reopen", args=[end_event.pk])).status_code == 405
+def test_the_reopen_link_asks_first_and_only_a_post_reopens(staff_client, end_event):
+    url = reverse("admin:moderation_endevent_reopen", args=[end_event.pk])
+    confirm = staff_client.get(url)
+    assert confirm.status_code == 200 and "Yes, reopen the branch" in confirm.content.decode()
+    assert Branch.objects.get(pk=end_event.branch_id).ended_at is not None
+    assert staff_client.put(url).status_code == 405
+
+
+def test_the_reopen_action_asks_first_with_the_selection_listed(staff_client, end_event):
+    response = staff_client.post(all_ends(), {"action": "reopen", "_selected_action": [str(end_event.pk)]})
+    page = response.content.decode()
+    assert "Reopen these branches?" in page and "A rough chat" in page and 'name="confirm" value="yes"' in page
+    assert Branch.objects.get(pk=end_event.branch_id).ended_at is not None
+
+
+def test_an_upheld_end_is_not_reopened_until_its_review_is_overturned(staff_client, moderator, end_event):
+    services.review_set(record=end_event, reviewer=moderator, status="upheld")
+    change = reverse("admin:moderation_endevent_change", args=[end_event.pk])
+    page = staff_client.get(change).content.decode()
+    assert "Reopen the branch…" not in page and "Mark it overturned first" in page
+    response = staff_client.post(reverse("admin:moderation_endevent_reopen", args=[end_event.pk]), follow=True)
+    assert "Mark it overturned first" in response.content.decode()
+    response = staff_client.post(all_ends(), {"action": "reopen", "_selected_action": [str(end_event.pk)], "confirm": "yes"}, follow=True)
+    assert "0 branch(es) reopened." in response.content.decode()
+    assert Branch.objects.get(pk=end_event.branch_id).ended_at is not None
+
+    services.review_set(record=end_event, reviewer=moderator, status="overturned")
+    staff_client.post(reverse("admin:moderation_endevent_reopen", args=[end_event.pk]))
+    assert Branch.objects.get(pk=end_event.branch_id).ended_at is None
+
+
+def test_ends_users_chose_themselves_stay_out_of_the_queue_unless_asked_for(staff_client, owner):
+    events = bulk_end_events(9, user=owner)
+    default = {e.pk for e in staff_client.get(reverse(CHANGELIST)).context["cl"].result_list}
+    assert default == {e.pk for e in events if e.initiated_by != "user"}
+    users = staff_client.get(reverse(CHANGELIST), {"initiated_by": "user"}).context["cl"].result_list
+    assert {e.initiated_by for e in users} == {"user"} and len(users) == 3
+    assert len(staff_client.get(reverse(CHANGELIST), ANY).context["cl"].result_list) == 9
 
 
 def test_a_reopened_branch_takes_messages_again_and_the_page_shows_what_followed(staff_client, owner, end_event):
@@ -251,7 +293,7 @@ def test_a_reopened_branch_takes_messages_again_and_the_page_shows_what_followed
 def test_export_writes_the_selected_ends_as_csv(staff_client, owner):
     events = bulk_end_events(5, user=owner)
     chosen = [str(e.pk) for e in events[:2]]
-    response = staff_client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": chosen})
+    response = staff_client.post(all_ends(), {"action": "export_csv", "_selected_action": chosen})
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="end-events-')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -262,7 +304,7 @@ def test_export_writes_the_selected_ends_as_csv(staff_client, owner):
 def test_export_defuses_spreadsheet_formulas_in_titles(staff_client, owner):
     events = bulk_end_events(1, user=owner)
     EndEvent.objects.filter(pk=events[0].pk).update(conversation_title="=HYPERLINK(\"x\")")
-    response = staff_client.post(reverse(CHANGELIST), {"action": "export_csv", "_selected_action": [str(events[0].pk)]})
+    response = staff_client.post(all_ends(), {"action": "export_csv", "_selected_action": [str(events[0].pk)]})
     assert "'=HYPERLINK" in response.content.decode()
 
 
@@ -330,3 +372,20 @@ def test_feedback_is_searchable_and_read_only(staff_client, owner, end_event):
     staff_client.post(reverse("admin:moderation_endfeedback_change", args=[feedback.pk]), {"rating": "down", "comment": "x"})
     feedback.refresh_from_db()
     assert (feedback.rating, feedback.comment) == ("up", "Fair enough")
+
+
+def test_staff_see_thumbs_on_replies_beside_the_feedback_on_ends(staff_client, owner, end_event):
+    EndFeedback.objects.create(end_event=end_event, user=owner, rating="down", comment="unfair")
+    conversation = chat.conversation_create(user=owner, title="Goldfish")
+    _, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="Name a goldfish")
+    finish_reply(reply.id, "Call it Bubbles.")
+    reply.refresh_from_db()
+    chat.reply_rate(user=owner, message=reply, rating="up")
+    url = reverse("admin:moderation_endfeedback_changelist")
+    page = staff_client.get(url).content.decode()
+    assert "Reply: Call it Bubbles." in page and "unfair" in page
+    replies_only = staff_client.get(url, {"about": "reply"}).context["cl"].result_list
+    assert [(f.message_id, f.rating) for f in replies_only] == [(reply.id, "up")]
+    feedback = EndFeedback.objects.get(message=reply)
+    detail = staff_client.get(reverse("admin:moderation_endfeedback_change", args=[feedback.pk])).content.decode()
+    assert "The reply rated" in detail and "Call it Bubbles." in detail

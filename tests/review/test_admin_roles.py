@@ -103,7 +103,10 @@ def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, db, name):
 
 def test_a_regular_user_cannot_review_or_reopen_by_posting(client, owner, end_event):
     client.force_login(owner)
-    client.post(reverse("admin:moderation_endevent_changelist"), {"action": "reopen", "_selected_action": [str(end_event.pk)]})
+    client.post(
+        reverse("admin:moderation_endevent_changelist") + "?initiated_by=any",
+        {"action": "reopen", "_selected_action": [str(end_event.pk)], "confirm": "yes"},
+    )
     client.post(reverse("admin:moderation_endevent_reopen", args=[end_event.pk]))
     end_event.refresh_from_db()
     assert end_event.reopened_at is None and end_event.branch.ended_at is not None

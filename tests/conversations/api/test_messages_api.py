@@ -284,3 +284,20 @@ def test_a_finished_reply_or_a_user_message_cannot_be_stopped(api):
     assert finished.status_code == 409 and finished.json()["code"] == "reply_finished"
     mine = cancel(api, sent["user_message"]["id"])
     assert mine.status_code == 400 and mine.json()["code"] == "invalid"
+
+
+def test_a_reply_is_rated_through_the_api_and_the_rating_can_change(api, other_api, owner):
+    from moderation.models import EndFeedback
+
+    branch = new_branch(api)
+    sent = send(api, branch, "Hello")
+    reply = sent["assistant_message"]["id"]
+    url = f"/api/v1/messages/{reply}/feedback/"
+    pending = api.post(url, {"rating": "up"}, format="json")
+    assert pending.status_code == 400 and pending.json()["code"] == "invalid", "only a finished reply"
+    finish(reply)
+    assert other_api.post(url, {"rating": "up"}, format="json").status_code == 404
+    assert api.post(url, {"rating": "up"}, format="json").json() == {"message": reply, "rating": "up"}
+    assert api.post(url, {"rating": "down"}, format="json").json()["rating"] == "down"
+    assert list(EndFeedback.objects.values_list("message_id", "rating")) == [(Message.objects.get(pk=reply).id, "down")]
+    assert api.post(url, {"rating": "meh"}, format="json").status_code == 400

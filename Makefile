@@ -78,6 +78,7 @@ bench: venv
 	$(PY) bench/bench_admin.py
 	$(PY) bench/bench_streams.py
 	$(PY) bench/bench_provider_tls.py
+	$(PY) bench/bench_page.py
 
 # 50 simulated users for 60 s against the running stack.
 load: venv

@@ -30,7 +30,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault(
         "LLM_EXTRA_PROVIDERS",
         "always_end=tests.support.conversations.providers.doubles:AlwaysEndProvider,failing=tests.support.conversations.providers.doubles:FailingProvider,"
-        "rejecting=tests.support.conversations.providers.doubles:RejectingProvider,slow=tests.support.conversations.providers.doubles:SlowProvider",
+        "rejecting=tests.support.conversations.providers.doubles:RejectingProvider,slow=tests.support.conversations.providers.doubles:SlowProvider,"
+        "steady=tests.support.conversations.providers.doubles:SteadyProvider",
     )
     # The slow double's answer, in tokens (half a second each): long enough to tell a streamed
     # response from one sent whole, short enough not to hold a worker of the live stack for long.

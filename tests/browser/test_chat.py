@@ -27,6 +27,8 @@ def test_a_sent_message_streams_its_reply_in_live(tab):
     page = tab.page
     tab.goto("/")
     expect(composer(page)).to_be_visible()
+    # The offline assistant at a reading pace, so the reply takes many frames to arrive.
+    page.get_by_role("combobox", name="Model").select_option("steady:steady-1")
     # Record what the reply looks like while it grows, and whether the typing indicator showed.
     page.evaluate(
         """() => {

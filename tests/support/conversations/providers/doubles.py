@@ -57,3 +57,17 @@ class SlowProvider(LocalProvider):
             yield word
             time.sleep(0.5)
         yield ProviderResult(text="".join(words), stop_reason="end_turn")
+
+
+class SteadyProvider(LocalProvider):
+    """The offline assistant at a reading pace: 40 ms between words instead of the suite's 2 ms, so
+    a page sees its reply grow over many frames."""
+
+    name = "steady"
+    default_model = "steady-1"
+
+    def stream(self, request):
+        for item in super().stream(request):
+            if isinstance(item, str):
+                time.sleep(0.04)
+            yield item

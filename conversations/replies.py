@@ -20,11 +20,14 @@ from conversations.selectors import message_path
 from conversations.snapshots import assessments_of, transcript_snapshot
 from moderation.models import Initiator
 from moderation.services import (
+    AskModel,
     Decision,
+    RiskReview,
     Turn,
     assess_text,
     end_attempt_record,
     end_event_record,
+    end_review,
     model_end_decide,
     policy_turn,
     reply_kind,
@@ -110,7 +113,7 @@ def _turns(path: list[Message]) -> list[Turn]:
             continue
         following = path[index + 1] if index + 1 < len(path) else None
         answered = following.kind if following is not None and following.is_terminal else None
-        turns.append(policy_turn(flagged=(message.moderation or {}).get("flagged", ()), reply_kind=answered))
+        turns.append(policy_turn(assessment=message.moderation or {}, reply_kind=answered))
     return turns
 
 
@@ -120,22 +123,47 @@ DEFAULT_END_NOTICE = (
 )
 
 
-def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall) -> Decision:
-    """The policy's answer to the model's end request for the reply at the end of `path`."""
+def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall, review: RiskReview | None = None) -> Decision:
+    """The policy's answer to the model's end request for the reply at the end of `path`.
+
+    An end the policy would allow is never allowed without an end-time risk review: with none
+    given, the encoder's part of it runs here (the model's yes/no question is asked by the
+    pipeline, outside any transaction, and passed in as `review`)."""
     requested = str(end_call.arguments.get("reason", ""))
-    return model_end_decide(turns=_turns(path[:-1]), requested_reason=requested, branch_ended=branch.ended)
+    turns = _turns(path[:-1])
+    decision = model_end_decide(turns=turns, requested_reason=requested, branch_ended=branch.ended, review=review)
+    if decision.allowed and review is None:
+        review = reply_end_review(path=path[:-1])
+        decision = model_end_decide(turns=turns, requested_reason=requested, branch_ended=branch.ended, review=review)
+    return decision
 
 
-def reply_end_decision(*, message: Message, end_call: ToolCall, path: list[Message] | None = None) -> Decision:
-    """Decide a model's end request before the reply is saved (a read; nothing is recorded).
+def reply_end_review(*, path: list[Message], ask_model: AskModel | None = None) -> RiskReview:
+    """The end-time risk review of the branch whose transcript (before the reply) is `path`."""
+    users = [message for message in path if message.role == Message.Role.USER]
+    return end_review(turns=_turns(path), user_texts=[message.content for message in users], ask_model=ask_model)
+
+
+def reply_end_decision(
+    *, message: Message, end_call: ToolCall, path: list[Message] | None = None, ask_model: AskModel | None = None
+) -> tuple[Decision, RiskReview | None]:
+    """Decide a model's end request before the reply is saved (reads only; nothing is recorded).
 
     The pipeline needs the answer early: when the end is refused, the model is told so and its
-    continuation becomes the reply. reply_complete decides again inside its transaction, and
-    that decision is the one recorded and acted on.
+    continuation becomes the reply. An end the policy would allow first goes through the end-time
+    risk review (with the model's yes/no answer when `ask_model` is given); the review is returned
+    so that reply_complete decides again, inside its transaction, with the same findings, and that
+    decision is the one recorded and acted on.
     """
     branch = Branch.objects.get(pk=message.branch_id)
     full = message_path(message.id) if path is None else [*path, message]
-    return _end_decision(branch=branch, path=full, end_call=end_call)
+    requested = str(end_call.arguments.get("reason", ""))
+    turns = _turns(full[:-1])
+    decision = model_end_decide(turns=turns, requested_reason=requested, branch_ended=branch.ended)
+    if not decision.allowed:
+        return decision, None
+    review = reply_end_review(path=full[:-1], ask_model=ask_model)
+    return model_end_decide(turns=turns, requested_reason=requested, branch_ended=branch.ended, review=review), review
 
 
 def _usage_total(*results: ProviderResult) -> dict | None:
@@ -160,6 +188,7 @@ def reply_complete(
     result: ProviderResult,
     continuation: ProviderResult | None = None,
     path: list[Message] | None = None,
+    review: RiskReview | None = None,
 ) -> tuple[Message, str, bool] | None:
     """Save a finished reply and apply the end policy in the same transaction.
 
@@ -168,7 +197,8 @@ def reply_complete(
     before the call is the reply; if refused, the continuation is (or, without one, the text).
     An end requested again in the continuation is ignored and kept in `tool_calls` as such.
     `path` is the transcript before the reply when the caller has it (those messages no longer
-    change); otherwise it is read here.
+    change); otherwise it is read here. `review` is the end-time risk review the pipeline ran
+    before an end the policy would allow.
 
     Returns the saved reply, any text the server appended (support resources, an end notice) so
     the caller can stream it too, and whether the branch is ended now; None when another attempt
@@ -184,7 +214,9 @@ def reply_complete(
     turns = _turns([*path, message])
     latest = turns[-1] if turns else policy_turn(flagged=())
 
-    decision = _end_decision(branch=branch, path=[*path, message], end_call=end_call) if end_call is not None else None
+    decision = (
+        _end_decision(branch=branch, path=[*path, message], end_call=end_call, review=review) if end_call is not None else None
+    )
     ended = bool(decision and decision.allowed)
     final = continuation if continuation is not None and not ended else result
 

@@ -27,6 +27,8 @@ class ReviewStatus(models.TextChoices):
 
 class Refusal(models.TextChoices):
     RISK_VETO = "risk_veto"
+    # The end-time review could not ask the model its yes/no question about risk.
+    RISK_CHECK_FAILED = "risk_check_failed"
     TOO_FEW_REDIRECTIONS = "too_few_redirections"
     NO_USER_REQUEST = "no_user_request"
     ALREADY_ENDED = "already_ended"
@@ -69,6 +71,8 @@ class EndEvent(Reviewable):
     redirect_attempts = models.PositiveIntegerField(default=0)
     assessments = models.JSONField(default=list, blank=True)
     decision = models.JSONField(default=dict, blank=True)
+    # What the end-time risk review found before the end was allowed (policy.RiskReview).
+    risk_review = models.JSONField(default=dict, blank=True)
     policy_version = models.CharField(max_length=40, blank=True)
     provider = models.CharField(max_length=50, blank=True)
     model = models.CharField(max_length=200, blank=True)
@@ -108,10 +112,17 @@ class EndAttempt(Reviewable):
     redirect_attempts = models.PositiveIntegerField(default=0)
     assessments = models.JSONField(default=list, blank=True)
     decision = models.JSONField(default=dict, blank=True)
+    # What the end-time risk review found, when it is what refused the end (policy.RiskReview).
+    risk_review = models.JSONField(default=dict, blank=True)
     policy_version = models.CharField(max_length=40, blank=True)
     provider = models.CharField(max_length=50, blank=True)
     model = models.CharField(max_length=200, blank=True)
     transcript = models.JSONField(default=list, blank=True)
+    # Staff judged the risk that vetoed this end a false alarm and cleared it on the branch.
+    risk_cleared_at = models.DateTimeField(null=True, blank=True)
+    risk_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -2,15 +2,22 @@
 
 Nothing here touches the database. Every decision carries its reasons and the policy version so
 that the record staff review says exactly why a conversation was (or was not) ended.
+
+Risk comes first, on two lines (see `moderation.classifiers.base.Thresholds`): a turn at the
+*veto* line keeps the model from ending the branch; a turn at the *support* line also gets a
+reply with support resources. With `risk_memory` on (the default), a veto anywhere on the branch
+is remembered for the rest of it, unless staff cleared that turn; off, only the last
+`risk_window` turns count. Just before an end is allowed, an end-time review re-checks every turn
+that counts (`RiskReview`, run by `moderation.services`); any risk it finds, or a check that
+could not answer, refuses the end.
 """
 
 from dataclasses import asdict, dataclass, field, replace
 
-
-POLICY_VERSION = "2026-11-27.1"
-
 from moderation.classifiers.base import LABELS, RISK_LABELS
 from moderation.classifiers.base import MISCONDUCT_LABELS as _MISCONDUCT
+
+POLICY_VERSION = "2026-11-29.1"
 
 # The classifiers' misconduct labels, in their label order: when a turn is both, "abuse" names the end.
 MISCONDUCT_LABELS = tuple(label for label in LABELS if label in _MISCONDUCT)
@@ -19,14 +26,26 @@ END_REQUEST = "end_request"
 
 @dataclass(frozen=True)
 class Turn:
-    """One user turn on the branch path: what it was flagged for and how the assistant answered."""
+    """One user turn on the branch path: what it was flagged for, whether it is a risk at the veto
+    line, whether staff cleared that risk, and how the assistant answered."""
 
     flagged: frozenset[str]
     reply_kind: str | None = None
+    # None means "as flagged": a turn flagged with a risk label is at the veto line too.
+    veto: bool | None = None
+    risk_cleared: bool = False
 
     @property
     def risk(self) -> bool:
+        """At the support line: the reply to this turn offers support."""
         return bool(self.flagged & RISK_LABELS)
+
+    @property
+    def vetoes(self) -> bool:
+        """At the veto line and not cleared by staff: the model may not end the branch."""
+        if self.risk_cleared:
+            return False
+        return self.risk or bool(self.veto)
 
     @property
     def misconduct(self) -> bool:
@@ -37,6 +56,36 @@ class Turn:
 class PolicyConfig:
     end_after_redirects: int = 3
     risk_window: int = 6
+    risk_memory: bool = True
+
+
+@dataclass(frozen=True)
+class RiskReview:
+    """What the end-time review found (run by the caller, before an end it would allow).
+
+    `turns_checked` user turns were re-checked by the encoder at the veto line; `risk_turns` holds
+    the positions (0 = the first user turn) of those it found at risk. `model_answer` is the
+    configured model's answer to a strict yes/no question about risk in the transcript: "yes",
+    "no", or None when no model was asked (the offline provider); `model_error` says why the
+    question could not be answered, which refuses the end as well.
+    """
+
+    turns_checked: int
+    risk_turns: tuple[int, ...] = ()
+    model_answer: str | None = None
+    model_error: str | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def risk(self) -> bool:
+        return bool(self.risk_turns) or self.model_answer == "yes"
+
+    @property
+    def failed(self) -> bool:
+        return self.model_error is not None
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "risk": self.risk, "failed": self.failed}
 
 
 @dataclass(frozen=True)
@@ -49,7 +98,9 @@ class Decision:
     policy_version: str = POLICY_VERSION
     # The thresholds the decision was made with, so a record stays explainable after the
     # settings change.
-    config: dict[str, int] = field(default_factory=dict)
+    config: dict[str, int | bool] = field(default_factory=dict)
+    # What the end-time review found, when one ran (`apply_review`).
+    review: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -61,7 +112,19 @@ def count_redirections(turns: list[Turn]) -> int:
 
 
 def risk_in_window(turns: list[Turn], window: int) -> bool:
-    return any(turn.risk for turn in turns[-window:])
+    return any(turn.vetoes for turn in turns[-window:])
+
+
+def turns_under_review(turns: list[Turn], config: PolicyConfig) -> list[int]:
+    """The positions of the user turns whose risk counts: every turn the branch remembers (all of
+    them with risk memory on, the window otherwise), less those staff cleared. The end-time review
+    re-checks exactly these."""
+    first = 0 if config.risk_memory else max(0, len(turns) - config.risk_window)
+    return [i for i in range(first, len(turns)) if not turns[i].risk_cleared]
+
+
+def _risk_vetoes(turns: list[Turn], config: PolicyConfig) -> bool:
+    return any(turns[i].vetoes for i in turns_under_review(turns, config))
 
 
 def decide_model_end(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> Decision:
@@ -74,15 +137,16 @@ def _decide(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> D
     if not turns:
         return Decision(False, None, "no_user_request", 0, ["The branch has no user turn."])
     latest = turns[-1]
-    if risk_in_window(turns, config.risk_window):
+    if _risk_vetoes(turns, config):
+        where = "on this branch" if config.risk_memory else f"among the last {config.risk_window}"
         return Decision(
             False,
             None,
             "risk_veto",
             redirects,
             [
-                f"A user turn among the last {config.risk_window} shows a risk of harm to self or "
-                "others; the assistant stays and offers support instead of ending."
+                f"A user turn {where} shows a possible risk of harm to self or others; the assistant "
+                "stays and offers support instead of ending."
             ],
         )
     if END_REQUEST in latest.flagged:
@@ -109,6 +173,37 @@ def _decide(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> D
     else:
         detail = f"only {redirects} of the required {config.end_after_redirects} redirections happened first"
     return Decision(False, None, "too_few_redirections", redirects, [f"Ending is a last resort: {detail}."])
+
+
+def apply_review(decision: Decision, review: RiskReview) -> Decision:
+    """The decision once the end-time review has answered: an allowed end stays allowed only if
+    the review found no risk and every check answered."""
+    recorded = replace(decision, review=review.to_dict())
+    if not decision.allowed:
+        return recorded
+    if review.risk:
+        found = []
+        if review.risk_turns:
+            positions = ", ".join(str(i + 1) for i in review.risk_turns)
+            found.append(f"the encoder found a possible risk in user turn(s) {positions} of {review.turns_checked}")
+        if review.model_answer == "yes":
+            found.append("the model, asked whether anyone may be at risk, answered yes")
+        return replace(
+            recorded,
+            allowed=False,
+            reason=None,
+            refusal="risk_veto",
+            reasons=[f"End-time risk review: {' and '.join(found)}; the assistant stays instead of ending."],
+        )
+    if review.failed:
+        return replace(
+            recorded,
+            allowed=False,
+            reason=None,
+            refusal="risk_check_failed",
+            reasons=[f"End-time risk review: the model's risk check did not answer ({review.model_error}); no end without it."],
+        )
+    return recorded
 
 
 def _misconduct_reason(turn: Turn) -> str:

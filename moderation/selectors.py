@@ -6,7 +6,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from moderation.models import EndAttempt, EndEvent, Refusal, ReviewStatus
 
 # The big JSON columns are needed on a record's page, never on a queue or in an export.
-HEAVY_FIELDS = ("transcript", "assessments", "decision")
+HEAVY_FIELDS = ("transcript", "assessments", "decision", "risk_review")
 
 PENDING_FIRST = Case(
     When(review_status=ReviewStatus.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -26,7 +26,7 @@ def end_event_queue() -> QuerySet[EndEvent]:
 
 
 def end_attempt_queue() -> QuerySet[EndAttempt]:
-    return EndAttempt.objects.select_related("user", "reviewer").order_by(*END_ATTEMPT_ORDER)
+    return EndAttempt.objects.select_related("user", "reviewer", "risk_cleared_by").order_by(*END_ATTEMPT_ORDER)
 
 
 def with_feedback(queryset: QuerySet[EndEvent], feedback: str | None) -> QuerySet[EndEvent]:

@@ -5,6 +5,10 @@ The chat domain goes through this module for everything it needs from moderation
 imports the policy or the classifiers itself (.importlinter says so and CI checks it).
 """
 
+import logging
+import time
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -12,15 +16,17 @@ from django.utils import timezone
 from chatsite import metrics
 from chatsite.errors import DomainError
 from moderation import policy
-from moderation.classifiers import ExternalConfig, assess
+from moderation.classifiers import ExternalConfig, Thresholds, assess, builtin
 from moderation.classifiers.base import Assessment
 from moderation.models import EndAttempt, EndEvent, EndFeedback, ReviewStatus
 
 __all__ = [
     "Assessment",
     "Decision",
+    "RiskReview",
     "Turn",
     "assess_text",
+    "end_review",
     "end_attempt_record",
     "end_event_record",
     "feedback_create",
@@ -31,19 +37,28 @@ __all__ = [
     "reply_kind",
 ]
 
+logger = logging.getLogger(__name__)
+
 # The policy's vocabulary, for the chat domain's type hints.
 Decision = policy.Decision
+RiskReview = policy.RiskReview
 Turn = policy.Turn
+
+
+def thresholds() -> Thresholds:
+    """The two risk lines as configured (RISK_VETO_THRESHOLD, RISK_SUPPORT_THRESHOLD)."""
+    return Thresholds(veto=settings.RISK_VETO_THRESHOLD, support=settings.RISK_SUPPORT_THRESHOLD)
 
 
 def assess_text(text: str) -> Assessment:
     """Assess a user message with the configured backend; never raises for an outage.
 
     An external backend that fails or times out is replaced by `builtin`, and the assessment
-    (stored on the message) carries `fallback_from` and `fallback_error`.
+    (stored on the message) carries `fallback_from` and `fallback_error`. Its flags and veto are
+    read on the configured lines, which the assessment records.
     """
     backend = settings.MODERATION_BACKEND
-    assessment = assess(text, backend=backend, config=external_config(backend))
+    assessment = assess(text, backend=backend, config=external_config(backend), thresholds=thresholds())
     if assessment.fallback_from:
         metrics.MODERATION_FALLBACKS.labels(assessment.fallback_from).inc()
     return assessment
@@ -70,20 +85,99 @@ def policy_config() -> policy.PolicyConfig:
     return policy.PolicyConfig(
         end_after_redirects=settings.END_AFTER_REDIRECTS,
         risk_window=settings.RISK_WINDOW_TURNS,
+        risk_memory=settings.RISK_MEMORY,
     )
 
 
-def policy_turn(*, flagged, reply_kind: str | None = None) -> Turn:
-    """One user turn as the policy sees it: the labels it was flagged for and the kind of the
-    reply that answered it (None while unanswered)."""
-    return policy.Turn(flagged=frozenset(flagged), reply_kind=reply_kind)
+def policy_turn(*, flagged=(), reply_kind: str | None = None, assessment: dict | None = None) -> Turn:
+    """One user turn as the policy sees it: the labels it was flagged for, whether it is a risk at
+    the veto line and whether staff cleared that, and the kind of the reply that answered it
+    (None while unanswered). `assessment` is a stored assessment (`Assessment.to_dict()`, with
+    staff's `risk_cleared` when set); without one, `flagged` alone describes the turn."""
+    if assessment is None:
+        return policy.Turn(flagged=frozenset(flagged), reply_kind=reply_kind)
+    stored = Assessment.from_dict(assessment) if assessment.get("labels") else None
+    return policy.Turn(
+        flagged=frozenset(stored.flagged if stored else assessment.get("flagged", ())),
+        reply_kind=reply_kind,
+        veto=stored.veto if stored else None,
+        risk_cleared=bool(assessment.get("risk_cleared")),
+    )
 
 
-def model_end_decide(*, turns: list[Turn], requested_reason: str, branch_ended: bool = False) -> Decision:
-    """The policy's answer to a model asking to end a branch whose user turns are `turns`."""
+def model_end_decide(
+    *, turns: list[Turn], requested_reason: str, branch_ended: bool = False, review: RiskReview | None = None
+) -> Decision:
+    """The policy's answer to a model asking to end a branch whose user turns are `turns`; with
+    `review` (the end-time risk review's findings), the answer after that review."""
     if branch_ended:
         return policy.Decision(False, None, "already_ended", 0, ["The branch had already ended."])
-    return policy.decide_model_end(turns, requested_reason, policy_config())
+    decision = policy.decide_model_end(turns, requested_reason, policy_config())
+    return policy.apply_review(decision, review) if review is not None else decision
+
+
+# The end-time risk review. Ends are rare and a wrong one is the worst thing the product can do,
+# so before the policy allows a model-initiated end, every user turn that counts is checked again.
+
+RISK_QUESTION_SYSTEM = (
+    "You are a safety reviewer for a chat service. You will read the user's messages from one "
+    "conversation. Answer with exactly one word, yes or no: does anything the user wrote suggest "
+    "that the user may be at risk of harming themselves (suicide, self-harm, an eating disorder) "
+    "or may harm another person? Answer yes if in any doubt."
+)
+
+# Asks the conversation's model a question: (system prompt, question) -> its answer. Raises on
+# any failure, the timeout included. Built by the chat domain, which knows the providers.
+AskModel = Callable[[str, str], str]
+
+
+def risk_question(user_texts: list[str]) -> str:
+    turns = "\n".join(f"[user message {i}] {text}" for i, text in enumerate(user_texts, start=1))
+    return f"The user's messages, oldest first:\n{turns}\n\nAnswer yes or no."
+
+
+def _yes_or_no(answer: str) -> str | None:
+    words = answer.strip().lower().split()
+    first = words[0].strip(".,!:;\"'*") if words else ""
+    return first if first in ("yes", "no") else None
+
+
+def end_review(*, turns: list[Turn], user_texts: list[str], ask_model: AskModel | None = None) -> RiskReview:
+    """Re-check, before an end the policy would allow, every user turn whose risk counts.
+
+    - The `builtin` encoder scores each of those turns again, at the veto line (whatever backend
+      assessed them when they were sent): the strongest check that runs offline.
+    - With `ask_model` (a real provider), the model is asked one strict yes/no question about risk
+      in the user's messages. An answer other than yes or no, an error or a timeout counts as a
+      failed check, and the policy refuses the end.
+    """
+    positions = policy.turns_under_review(turns, policy_config())
+    started = time.perf_counter()
+    found = builtin.assess_many([user_texts[i] for i in positions], thresholds())
+    encoder_ms = round((time.perf_counter() - started) * 1000, 1)
+    details: dict = {
+        "encoder": {
+            "turns": [{"turn": i + 1, "risk": a.risk_score, "veto": a.veto} for i, a in zip(positions, found)],
+            "veto_threshold": settings.RISK_VETO_THRESHOLD,
+            "ms": encoder_ms,
+        }
+    }
+    risk_turns = tuple(i for i, a in zip(positions, found) if a.veto)
+    answer = error = None
+    if ask_model is not None:
+        started = time.perf_counter()
+        try:
+            raw = ask_model(RISK_QUESTION_SYSTEM, risk_question([user_texts[i] for i in positions]))
+            answer = _yes_or_no(raw)
+            if answer is None:
+                error = f"the model answered neither yes nor no: {raw[:80]!r}"
+        except Exception as failure:  # noqa: BLE001 - any failure of the check refuses the end
+            logger.warning("end-time risk check failed: %s", failure)
+            error = f"{type(failure).__name__}: {failure}"[:300]
+        details["model"] = {"answer": answer, "error": error, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return RiskReview(
+        turns_checked=len(positions), risk_turns=risk_turns, model_answer=answer, model_error=error, details=details
+    )
 
 
 def reply_kind(*, latest: Turn, ended: bool) -> str:
@@ -123,6 +217,7 @@ def end_event_record(
         rationale=rationale,
         redirect_attempts=decision.redirect_attempts if decision else 0,
         decision=decision.to_dict() if decision else {},
+        risk_review=(decision.review or {}) if decision else {},
         policy_version=decision.policy_version if decision else policy.POLICY_VERSION,
         assessments=assessments or [],
         provider=conversation.provider,
@@ -154,6 +249,7 @@ def end_attempt_record(
         refusal=decision.refusal,
         redirect_attempts=decision.redirect_attempts,
         decision=decision.to_dict(),
+        risk_review=decision.review or {},
         policy_version=decision.policy_version,
         assessments=assessments,
         provider=conversation.provider,

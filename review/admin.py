@@ -20,7 +20,7 @@ from moderation.models import EndAttempt, EndEvent, EndFeedback, Initiator, Revi
 from moderation.selectors import END_ATTEMPT_ORDER, END_EVENT_ORDER
 from review import exports
 from review.admin_base import FeedbackFilter, ReviewAdmin
-from review.services import end_event_reopen
+from review.services import branch_risk_clear, end_event_reopen
 
 
 class InitiatorFilter(admin.SimpleListFilter):
@@ -103,6 +103,7 @@ class EndEventAdmin(ReviewAdmin):
             },
         ),
         ("Policy decision", {"fields": ["decision_view"]}),
+        ("End-time risk review", {"fields": ["risk_review_view"]}),
         ("User feedback", {"fields": ["feedback_view"]}),
     ]
 
@@ -225,6 +226,7 @@ class EndAttemptAdmin(ReviewAdmin):
     list_filter = ["refusal", "review_status", "created_at", "provider", "policy_version"]
     # The queue: unreviewed first and, among those, the refusals that protected a user at risk.
     queue_ordering = END_ATTEMPT_ORDER
+    actions = [*ReviewAdmin.actions, "clear_risk"]
     csv_columns = exports.END_ATTEMPT_COLUMNS
     csv_name = "refused-ends"
     fieldsets = [
@@ -248,10 +250,24 @@ class EndAttemptAdmin(ReviewAdmin):
             },
         ),
         ("Policy decision", {"fields": ["decision_view"]}),
+        ("End-time risk review", {"fields": ["risk_review_view"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "reviewer", "branch__conversation")
+        return super().get_queryset(request).select_related("user", "reviewer", "risk_cleared_by", "branch__conversation")
+
+    @admin.action(description="Clear the risk on the branch (a false alarm: the model may end it again)", permissions=["change"])
+    def clear_risk(self, request, queryset):
+        cleared, skipped = 0, 0
+        for attempt in queryset.select_related("branch__conversation"):
+            try:
+                branch_risk_clear(attempt=attempt, staff_user=request.user)
+                cleared += 1
+            except DomainError:
+                skipped += 1
+        self.message_user(request, f"Risk cleared on {cleared} branch(es).", messages.SUCCESS)
+        if skipped:
+            self.message_user(request, f"{skipped} skipped: not a risk veto, or the conversation was deleted.", messages.WARNING)
 
 
 class FeedbackSubjectFilter(admin.SimpleListFilter):

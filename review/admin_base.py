@@ -150,6 +150,10 @@ class ReviewAdmin(admin.ModelAdmin):
             )},
         )
 
+    @admin.display(description="End-time risk review")
+    def risk_review_view(self, obj):
+        return render_to_string("moderation/_risk_review.html", {"record": obj, "review": obj.risk_review})
+
     @admin.display(description="Branch")
     def branch_view(self, obj):
         return render_to_string("moderation/_branch.html", self._branch_context(obj))

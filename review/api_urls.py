@@ -12,4 +12,5 @@ urlpatterns = [
     path("end-attempts/", staff_api.EndAttemptQueue.as_view()),
     path("end-attempts/<str:pk>/", staff_api.EndAttemptDetail.as_view()),
     path("end-attempts/<str:pk>/review/", staff_api.EndAttemptReview.as_view()),
+    path("end-attempts/<str:pk>/clear-risk/", staff_api.EndAttemptClearRisk.as_view()),
 ]

@@ -30,8 +30,8 @@ from conversations.api.schema import ErrorOut
 from moderation import services
 from moderation.models import EndAttempt, EndEvent, EndReason, Initiator, Refusal, ReviewStatus
 from moderation.permissions import can_moderate
-from review.services import end_event_reopen
 from moderation.selectors import HEAVY_FIELDS, end_attempt_queue, end_event_queue, with_feedback
+from review.services import branch_risk_clear, end_event_reopen
 
 
 class CanModerate(BasePermission):
@@ -108,14 +108,19 @@ class EndAttemptOut(serializers.Serializer):
     model = serializers.CharField()
     policy_version = serializers.CharField()
     review = ReviewOut(source="*")
+    # Staff judged the risk that refused this end a false alarm (`clear-risk/`).
+    risk_cleared_at = serializers.DateTimeField(allow_null=True)
+    risk_cleared_by = serializers.CharField(source="risk_cleared_by.username", default=None, allow_null=True)
 
 
 class RecordDetail(serializers.Serializer):
-    """What a record's page shows besides the list columns: the snapshot and the decision."""
+    """What a record's page shows besides the list columns: the snapshot, the decision and what
+    the end-time risk review found (empty when none ran)."""
 
     transcript = serializers.JSONField()
     assessments = serializers.JSONField()
     decision = serializers.JSONField()
+    risk_review = serializers.JSONField()
 
 
 @extend_schema_serializer(component_name="StaffEndEventDetail")
@@ -304,3 +309,32 @@ class EndAttemptReview(_Review):
     model = EndAttempt
     out = EndAttemptOut
     base_queryset = staticmethod(end_attempt_queue)
+
+
+@extend_schema_view(
+    post=extend_schema(
+        summary="Clear the risk that refused this end (a false alarm)",
+        description=(
+            "The user turns on the branch up to this refused end stop counting as risk for the model's "
+            "ends (risk memory and the end-time review skip them); later turns count as usual. Recorded "
+            "on each turn's assessment and on the refusal. The user's own ends never depend on it."
+        ),
+        request=None,
+        responses={
+            200: EndAttemptOut,
+            404: NOT_MODERATOR,
+            409: OpenApiResponse(ErrorOut, description="Codes: `not_a_risk_veto`, `branch_deleted`."),
+        },
+        tags=["moderation"],
+    )
+)
+class EndAttemptClearRisk(_Record):
+    """POST end-attempts/{id}/clear-risk/: staff clear a risk veto they judge a false alarm."""
+
+    model = EndAttempt
+    out = EndAttemptOut
+    base_queryset = staticmethod(lambda: end_attempt_queue().select_related("branch__conversation"))
+
+    def post(self, request, pk):
+        branch_risk_clear(attempt=self.get_object(pk), staff_user=request.user)
+        return Response(EndAttemptOut(self.get_object(pk)).data)

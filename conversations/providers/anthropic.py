@@ -44,6 +44,7 @@ def _client(base_url: str, api_key: str | None, read_timeout: float, connect_tim
 
 class AnthropicProvider(Provider):
     name = "anthropic"
+    answers_risk_questions = True
 
     @property
     def default_model(self) -> str:
@@ -100,6 +101,17 @@ class AnthropicProvider(Provider):
             usage={"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens},
             stop_reason=message.stop_reason,
         )
+
+
+    def ask(self, system: str, question: str, *, model: str, timeout: float) -> str:
+        client = self.client().with_options(timeout=anthropic.Timeout(timeout, connect=min(timeout, settings.LLM_CONNECT_TIMEOUT_SECONDS)))
+        message = client.messages.create(
+            model=model or self.default_model,
+            max_tokens=16,
+            system=system,
+            messages=[{"role": "user", "content": question}],
+        )
+        return "".join(block.text for block in message.content if block.type == "text")
 
 
 def to_messages(turns: list[ChatTurn]) -> list[dict]:

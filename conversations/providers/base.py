@@ -61,8 +61,15 @@ class Provider:
 
     name = ""
     default_model = ""
+    # A real model, which the end-time risk review asks a yes/no question (`ask`) before an end.
+    answers_risk_questions = False
 
     def stream(self, request: ProviderRequest) -> Iterator[str | ProviderResult]:
+        raise NotImplementedError
+
+    def ask(self, system: str, question: str, *, model: str, timeout: float) -> str:
+        """One short, non-streamed answer to `question`; raises on any failure or after `timeout`
+        seconds. Only providers with `answers_risk_questions` implement it."""
         raise NotImplementedError
 
 

@@ -98,12 +98,12 @@ def _policy_turns(user_turns: list[str]) -> list[Turn]:
     """The user's turns as the policy sees them. The transcript does not carry the kinds the server
     gave the replies, so each is derived the way the server derives it: every earlier turn got a
     reply, and none of them ended the branch."""
-    flags = [assess_text(text).flagged for text in user_turns]
+    assessments = [assess_text(text).to_dict() for text in user_turns]
     answered = [
-        policy_turn(flagged=flagged, reply_kind=reply_kind(latest=policy_turn(flagged=flagged), ended=False))
-        for flagged in flags[:-1]
+        policy_turn(assessment=assessment, reply_kind=reply_kind(latest=policy_turn(assessment=assessment), ended=False))
+        for assessment in assessments[:-1]
     ]
-    return [*answered, policy_turn(flagged=flags[-1])]
+    return [*answered, policy_turn(assessment=assessments[-1])]
 
 
 def _support_text(flagged: tuple[str, ...]) -> str:

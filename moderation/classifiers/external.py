@@ -6,8 +6,9 @@ in their life" from a generic violent request as our labels do, so the mapped sc
 with the `builtin` assessment of the same text:
 
 - `end_request` always comes from `builtin`;
-- `self_harm` and `harm_to_others` take the higher of the two scores, so a risk signal seen by
-  either backend counts (a missed risk is the costliest error);
+- `self_harm` and `harm_to_others` take the higher of the two scores, and the veto score the
+  highest of `builtin`'s and the service's risk scores, so a risk signal seen by either backend
+  counts (a missed risk is the costliest error);
 - `abuse` and `harmful_request` come from the external service.
 
 A backend raises `BackendError` on any failure (HTTP error, timeout, unreadable answer); the
@@ -62,36 +63,22 @@ LLAMAGUARD_CODES: dict[str, tuple[str, ...]] = {
     "harmful_request": ("S1", "S2", "S3", "S4", "S5", "S7", "S9", "S14"),
     "self_harm": ("S11",),  # Suicide & Self-Harm
 }
-LLAMAGUARD_HAZARDS = {
-    "S1": "Violent Crimes",
-    "S2": "Non-Violent Crimes",
-    "S3": "Sex-Related Crimes",
-    "S4": "Child Sexual Exploitation",
-    "S5": "Defamation",
-    "S6": "Specialized Advice",
-    "S7": "Privacy",
-    "S8": "Intellectual Property",
-    "S9": "Indiscriminate Weapons",
-    "S10": "Hate",
-    "S11": "Suicide & Self-Harm",
-    "S12": "Sexual Content",
-    "S13": "Elections",
-    "S14": "Code Interpreter Abuse",
-}
 _CODE = re.compile(r"\bS(1[0-4]|[1-9])\b")
 
 
 def combine(external: dict[str, float], text: str, backend: str) -> Assessment:
-    """Merge mapped external scores with `builtin`'s (see the module docstring)."""
-    local = builtin.scores(text)
+    """Merge mapped external scores with `builtin`'s (see the module docstring). The veto score is
+    the highest of `builtin`'s and the service's two risk scores."""
+    local = builtin.assess(text)
     scores = {
         "abuse": external.get("abuse", 0.0),
         "harmful_request": external.get("harmful_request", 0.0),
-        "end_request": local["end_request"],
+        "end_request": local.labels["end_request"],
     }
     for label in RISK_LABELS:
-        scores[label] = max(external.get(label, 0.0), local[label])
-    return Assessment.from_scores(builtin.apply_rules(scores), backend=backend)
+        scores[label] = max(external.get(label, 0.0), local.labels[label])
+    risk = max([local.risk_score, *(external.get(label, 0.0) for label in RISK_LABELS)])
+    return Assessment.from_scores(builtin.apply_rules(scores, text), backend=backend, risk=risk)
 
 
 @lru_cache(maxsize=1)

@@ -1,19 +1,25 @@
-"""The trained linear model behind the `builtin` backend: features, the artifact, and scoring.
+"""The trained model behind the `builtin` backend: its features, its artifact, and scoring.
 
-Training (`moderation.classifiers.training`, scikit-learn) fits one logistic regression per label
-on TF-IDF word and character n-grams plus the five scores of the pattern classifier (`rules`).
-Scoring does not need scikit-learn: the artifact stores
-the vocabulary, the inverse document frequencies and the weights as plain JSON, and `LinearModel`
-computes exactly what scikit-learn's TfidfVectorizer + LogisticRegression would, with numpy.
-That keeps the per-message cost to a few dictionary look-ups and one small matrix product,
-which is what lets the backend run inline on every user message.
+Four feature blocks describe one window of text (see `encoder.py` for windows):
 
-The analyzers below are the very functions the vectorizers were fitted with, so training and
-scoring cannot drift apart.
+- `embedding`: the sentence encoder's 384-dimensional unit vector, which carries meaning past the
+  words used ("I can't keep living like this" lies near "I want to die");
+- `word` and `char`: TF-IDF of word 1-2 grams and of character 3-5 grams inside words, which
+  catch the exact wording the encoder blurs (slurs, misspellings, "kms");
+- `neighbours`: for each training class, how close the nearest training texts are (the best
+  cosine similarity and the mean of the best three), which lets a linear model see small,
+  tight groups of examples that a single weight vector would average away.
+
+Seven logistic regressions read them: one per label, and one for `risk` (self-harm and harm to
+others together), whose threshold is the policy's veto. Training (`moderation/training/`,
+scikit-learn) writes the artifact as plain JSON; scoring needs numpy only and computes what
+scikit-learn would, to the float16 rounding of the stored neighbours (checked by
+`tests/moderation/training/test_recipe.py`).
 """
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import math
@@ -24,13 +30,18 @@ from typing import Any
 
 import numpy as np
 
-from moderation.classifiers import rules
 from moderation.classifiers.base import LABELS
 
-# Messages longer than this are cut before scoring, so the cost per message is bounded.
-MAX_CHARS = 4000
-ARTIFACT_FORMAT = 1
+ARTIFACT_FORMAT = 2
 ARTIFACT_PATH = Path(__file__).resolve().parent / "builtin_model.json.gz"
+# The model's outputs: the five labels, then the veto's `risk`.
+OUTPUTS: tuple[str, ...] = (*LABELS, "risk")
+# The classes the neighbour features measure closeness to: the labels and the two safe kinds.
+CLASSES: tuple[str, ...] = (*LABELS, "benign", "benign_sensitive")
+NEIGHBOURS = 3
+# The neighbour similarities enter scaled, so that they weigh about as much as one l2-normalised
+# TF-IDF block.
+NEIGHBOUR_SCALE = 2.0
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"})
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"})
@@ -42,7 +53,7 @@ _SPACES = re.compile(r"\s+")
 
 def prepare(text: str) -> str:
     """Lower-case, straighten quotes, undo simple leetspeak ("h4te") and stretched letters."""
-    text = text[:MAX_CHARS].translate(_QUOTES).lower()
+    text = text.translate(_QUOTES).lower()
     text = _LEET_TOKEN.sub(lambda m: m.group(0).translate(_LEET), text)
     text = _REPEATS.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()
@@ -69,95 +80,113 @@ def char_ngrams(prepared: str, low: int = 3, high: int = 5) -> list[str]:
 
 ANALYZERS = {"word": word_ngrams, "char": char_ngrams}
 
-# The pattern classifier's scores enter the model as five extra features, scaled so that a
-# confident pattern match weighs about as much as a whole TF-IDF block (whose norm is 1).
-RULE_SCALE = 2.0
 
+def neighbour_features(similarities: np.ndarray, bank_classes: np.ndarray) -> np.ndarray:
+    """(n, 2 * len(CLASSES)) features from the (n, bank) cosine similarities to the training texts.
 
-def rule_vector(text: str) -> list[float]:
-    found = rules.scores(text)
-    return [RULE_SCALE * found[label] for label in LABELS]
+    Per class: the best similarity and the mean of the best NEIGHBOURS, scaled. A class with no
+    training text gives zeros.
+    """
+    columns = []
+    for index in range(len(CLASSES)):
+        members = similarities[:, bank_classes == index]
+        if members.shape[1] == 0:
+            columns.append(np.zeros((len(similarities), 2)))
+            continue
+        top = -np.sort(-members, axis=1)[:, :NEIGHBOURS]
+        columns.append(np.column_stack([top[:, 0], top.mean(axis=1)]))
+    return np.hstack(columns) * NEIGHBOUR_SCALE
 
 
 @dataclass
-class Block:
-    """One TF-IDF vectorizer's share of the model: vocabulary, idf, and weights per label."""
+class TfidfBlock:
+    """One TF-IDF vectorizer's share of the model: vocabulary, idf, and weights per output."""
 
     vocabulary: dict[str, int]
     idf: np.ndarray  # (n_features,)
-    weights: np.ndarray  # (n_features, n_labels)
+    weights: np.ndarray  # (n_features, n_outputs)
 
-    def contribution(self, grams: list[str], n_labels: int) -> np.ndarray:
-        """The block's part of every label's logit for one message (sublinear tf, l2 norm)."""
-        index = self.vocabulary
+    def contribution(self, grams: list[str]) -> np.ndarray:
+        """The block's part of every output's logit (sublinear tf, l2 norm, as in training)."""
         counts: dict[int, int] = {}
         for gram in grams:
-            j = index.get(gram)
+            j = self.vocabulary.get(gram)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
         if not counts:
-            return np.zeros(n_labels)
+            return np.zeros(self.weights.shape[1])
         ids = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
         tf = np.fromiter(counts.values(), dtype=float, count=len(counts))
-        tf = np.where(tf > 1.0, 1.0 + np.log(tf), 1.0)  # sublinear tf, as in training
+        tf = np.where(tf > 1.0, 1.0 + np.log(tf), 1.0)
         x = tf * self.idf[ids]
         return (x @ self.weights[ids]) / math.sqrt(float(x @ x))
 
 
-class LinearModel:
-    """Per-label logistic regressions over word and character TF-IDF, with per-label operating points."""
+def decode_matrix(data: dict[str, Any]) -> np.ndarray:
+    """A float16 matrix stored as base64 (the neighbour bank), as float32."""
+    raw = base64.b64decode(data["float16"])
+    return np.frombuffer(raw, dtype="<f2").reshape(data["shape"]).astype(np.float32)
+
+
+def encode_matrix(matrix: np.ndarray) -> dict[str, Any]:
+    return {"shape": list(matrix.shape), "float16": base64.b64encode(matrix.astype("<f2").tobytes()).decode("ascii")}
+
+
+class Model:
+    """The seven logistic regressions over the four feature blocks, with their operating points."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         if data.get("format") != ARTIFACT_FORMAT:
             raise ValueError(f"unsupported builtin model artifact format {data.get('format')!r}")
-        self.labels: tuple[str, ...] = tuple(data["labels"])
-        if set(self.labels) != set(LABELS):
-            raise ValueError(f"the artifact scores {self.labels}, expected {LABELS}")
+        if tuple(data["outputs"]) != OUTPUTS:
+            raise ValueError(f"the artifact scores {data['outputs']}, expected {OUTPUTS}")
+        outputs = len(OUTPUTS)
         self.intercepts = np.asarray(data["intercepts"], dtype=float)
         self.thresholds = np.asarray(data["thresholds"], dtype=float)
         self.metadata: dict[str, Any] = data.get("metadata", {})
-        self.blocks: dict[str, Block] = {}
-        self.rule_weights: np.ndarray | None = None
-        for name, block in data["blocks"].items():
-            if name == "rules":
-                self.rule_weights = np.asarray(block["weights"], dtype=float).reshape(len(LABELS), len(self.labels))
-                continue
-            idf = np.asarray(block["idf"], dtype=float)
-            weights = np.asarray(block["weights"], dtype=float).reshape(len(idf), len(self.labels))
-            vocabulary = {gram: j for j, gram in enumerate(block["vocabulary"])}
-            self.blocks[name] = Block(vocabulary, idf, weights)
-
-    def probabilities(self, text: str) -> dict[str, float]:
-        """Each label's logistic-regression probability, before the operating point is applied."""
-        prepared = prepare(text)
-        logits = self.intercepts.copy()
-        for name, block in self.blocks.items():
-            logits += block.contribution(ANALYZERS[name](prepared), len(self.labels))
-        if self.rule_weights is not None:
-            logits += np.asarray(rule_vector(text)) @ self.rule_weights
-        probabilities = 1.0 / (1.0 + np.exp(-logits))
-        return dict(zip(self.labels, probabilities.tolist()))
-
-    def scores(self, text: str) -> dict[str, float]:
-        """Scores in [0, 1] where 0.5 is each label's operating point (see `rescale`)."""
-        probabilities = self.probabilities(text)
-        return {
-            label: rescale(probabilities[label], float(threshold))
-            for label, threshold in zip(self.labels, self.thresholds)
+        blocks = data["blocks"]
+        self.tfidf = {
+            name: TfidfBlock(
+                {gram: j for j, gram in enumerate(blocks[name]["vocabulary"])},
+                np.asarray(blocks[name]["idf"], dtype=float),
+                np.asarray(blocks[name]["weights"], dtype=float).reshape(-1, outputs),
+            )
+            for name in ANALYZERS
         }
+        self.embedding_weights = np.asarray(blocks["embedding"]["weights"], dtype=float).reshape(-1, outputs)
+        neighbours = blocks["neighbours"]
+        self.bank = decode_matrix(neighbours["bank"])
+        self.bank_classes = np.asarray(neighbours["classes"], dtype=np.intp)
+        self.neighbour_weights = np.asarray(neighbours["weights"], dtype=float).reshape(-1, outputs)
+
+    def probabilities(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """(n, len(OUTPUTS)) probabilities for texts (windows) and their encoder vectors."""
+        logits = np.tile(self.intercepts, (len(texts), 1))
+        logits += vectors.astype(float) @ self.embedding_weights
+        logits += neighbour_features(vectors @ self.bank.T, self.bank_classes) @ self.neighbour_weights
+        for row, text in enumerate(texts):
+            prepared = prepare(text)
+            for name, block in self.tfidf.items():
+                logits[row] += block.contribution(ANALYZERS[name](prepared))
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """Probabilities mapped so that each output's operating point lands on 0.5 (`rescale`)."""
+        probabilities = self.probabilities(texts, vectors)
+        return np.vectorize(rescale)(probabilities, self.thresholds[None, :])
 
     @classmethod
-    def load(cls, path: Path = ARTIFACT_PATH) -> LinearModel:
+    def load(cls, path: Path = ARTIFACT_PATH) -> Model:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             return cls(json.load(handle))
 
 
 def rescale(probability: float, threshold: float) -> float:
-    """Map a probability so that the label's chosen threshold lands on the shared flag line, 0.5.
+    """Map a probability so that the output's chosen threshold lands on the shared line, 0.5.
 
-    The mapping is monotonic and piecewise linear: [0, t] -> [0, 0.5] and [t, 1] -> [0.5, 1].
-    Each label keeps the operating point picked for it in training (lower for the risk labels,
-    where a miss costs most) while every backend still flags at 0.5.
+    Monotonic and piecewise linear: [0, t] -> [0, 0.5] and [t, 1] -> [0.5, 1]. Each output keeps
+    the operating point picked for it in training (a low one for the veto, where a miss costs
+    most), while every backend's scores still read the same way: 0.5 is the line.
     """
     if probability < threshold:
         return 0.5 * probability / threshold

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderation.policy import POLICY_VERSION, PolicyConfig, Turn, decide_model_end, reply_kind
+from moderation.policy import POLICY_VERSION, PolicyConfig, RiskReview, Turn, apply_review, decide_model_end, reply_kind
 
 CONFIG = PolicyConfig(end_after_redirects=3, risk_window=6)
 
@@ -63,10 +63,44 @@ def test_a_risk_turn_vetoes_even_a_user_request():
     assert decision.refusal == "risk_veto"
 
 
-def test_a_risk_turn_outside_the_window_no_longer_vetoes():
+def test_without_risk_memory_a_risk_turn_outside_the_window_no_longer_vetoes():
     turns = [turn("self_harm", reply="support"), *redirected(n=6), turn("abuse")]
-    assert decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=6)).allowed
-    assert not decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=8)).allowed
+    forgetful = PolicyConfig(end_after_redirects=3, risk_window=6, risk_memory=False)
+    assert decide_model_end(turns, "abuse", forgetful).allowed
+    assert not decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=8, risk_memory=False)).allowed
+
+
+def test_with_risk_memory_a_risk_early_in_the_branch_still_vetoes():
+    turns = [turn("self_harm", reply="support"), *redirected(n=9), turn("abuse")]
+    decision = decide_model_end(turns, "abuse", PolicyConfig(end_after_redirects=3, risk_window=6))
+    assert decision.refusal == "risk_veto"
+    assert "on this branch" in decision.reasons[0]
+
+
+def test_a_turn_at_the_veto_line_alone_vetoes_but_gets_no_support_reply():
+    latest = Turn(flagged=frozenset({"abuse"}), veto=True)
+    decision = decide_model_end([*redirected(), latest], "abuse", CONFIG)
+    assert decision.refusal == "risk_veto"
+    assert reply_kind(latest, ended=False) == "redirect"
+
+
+def test_a_risk_staff_cleared_no_longer_vetoes():
+    cleared = Turn(flagged=frozenset({"self_harm"}), reply_kind="support", risk_cleared=True)
+    assert decide_model_end([cleared, *redirected(), turn("abuse")], "abuse", CONFIG).allowed
+
+
+def test_the_end_time_review_refuses_what_the_policy_would_allow():
+    allowed = decide_model_end([*redirected(), turn("abuse")], "abuse", CONFIG)
+    assert allowed.allowed
+    found = apply_review(allowed, RiskReview(turns_checked=4, risk_turns=(1,)))
+    assert (found.allowed, found.refusal) == (False, "risk_veto")
+    assert "user turn(s) 2 of 4" in found.reasons[0]
+    said_yes = apply_review(allowed, RiskReview(turns_checked=4, model_answer="yes"))
+    assert said_yes.refusal == "risk_veto"
+    silent = apply_review(allowed, RiskReview(turns_checked=4, model_error="TimeoutError"))
+    assert silent.refusal == "risk_check_failed"
+    clean = apply_review(allowed, RiskReview(turns_checked=4, model_answer="no"))
+    assert clean.allowed and clean.review["model_answer"] == "no"
 
 
 def test_a_plain_request_to_end_is_allowed_at_once():

@@ -8,7 +8,16 @@ from hypothesis import strategies as st
 
 from conversations import services as chat
 from moderation.models import EndEvent
-from moderation.policy import POLICY_VERSION, PolicyConfig, Turn, count_redirections, decide_model_end
+from moderation.policy import (
+    POLICY_VERSION,
+    PolicyConfig,
+    RiskReview,
+    Turn,
+    apply_review,
+    count_redirections,
+    decide_model_end,
+    turns_under_review,
+)
 
 LABELS = ("abuse", "harmful_request", "self_harm", "harm_to_others", "end_request")
 REQUESTED = ("abuse", "harmful_request", "user_request", "other")
@@ -18,19 +27,89 @@ turns_strategy = st.lists(
         Turn,
         flagged=st.frozensets(st.sampled_from(LABELS), max_size=3),
         reply_kind=st.sampled_from((None, "answer", "redirect", "support", "end")),
+        # A turn at the veto line but under the support line (True), under both (False), or an
+        # assessment stored before the veto existed (None).
+        veto=st.sampled_from((None, False, True)),
+        risk_cleared=st.booleans(),
     ),
     max_size=14,
 )
-configs = st.builds(PolicyConfig, end_after_redirects=st.integers(1, 6), risk_window=st.integers(1, 10))
+configs = st.builds(
+    PolicyConfig, end_after_redirects=st.integers(1, 6), risk_window=st.integers(1, 10), risk_memory=st.booleans()
+)
+reviews = st.builds(
+    RiskReview,
+    turns_checked=st.integers(0, 14),
+    risk_turns=st.lists(st.integers(0, 13), max_size=3).map(tuple),
+    model_answer=st.sampled_from((None, "yes", "no")),
+    model_error=st.sampled_from((None, "TimeoutError: no answer in 10s")),
+)
+
+
+def counted(turns, config):
+    return [turns[i] for i in turns_under_review(turns, config)]
 
 
 @settings(max_examples=400, deadline=None)
 @given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
-def test_no_model_end_is_allowed_with_a_risk_turn_in_the_window(turns, requested, config):
+def test_no_model_end_is_allowed_with_a_turn_at_the_veto_line_that_counts(turns, requested, config):
     decision = decide_model_end(turns, requested, config)
-    if any(turn.risk for turn in turns[-config.risk_window :]):
+    if any(turn.vetoes for turn in counted(turns, config)):
         assert not decision.allowed
         assert decision.refusal == "risk_veto"
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_the_veto_line_catches_more_than_the_support_line(turns, requested, config):
+    """A support flag always vetoes; a turn at the veto line alone vetoes too, without support."""
+    for turn in turns:
+        if turn.risk and not turn.risk_cleared:
+            assert turn.vetoes
+    decision = decide_model_end(turns, requested, config)
+    if decision.allowed:
+        assert not any(turn.risk or turn.veto for turn in counted(turns, config))
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_with_risk_memory_a_risk_anywhere_on_the_branch_vetoes_until_staff_clear_it(turns, requested, config):
+    config = PolicyConfig(config.end_after_redirects, config.risk_window, risk_memory=True)
+    decision = decide_model_end(turns, requested, config)
+    uncleared = [turn for turn in turns if turn.vetoes]
+    if uncleared:
+        assert decision.refusal == "risk_veto"
+    if decision.allowed:
+        assert all(turn.risk_cleared or not (turn.risk or turn.veto) for turn in turns)
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs)
+def test_without_risk_memory_only_the_window_counts(turns, requested, config):
+    config = PolicyConfig(config.end_after_redirects, config.risk_window, risk_memory=False)
+    assert turns_under_review(turns, config) == [
+        i for i in range(max(0, len(turns) - config.risk_window), len(turns)) if not turns[i].risk_cleared
+    ]
+    decision = decide_model_end(turns, requested, config)
+    if any(turn.vetoes for turn in turns[-config.risk_window :]):
+        assert decision.refusal == "risk_veto"
+
+
+@settings(max_examples=400, deadline=None)
+@given(turns=turns_strategy, requested=st.sampled_from(REQUESTED), config=configs, review=reviews)
+def test_an_end_survives_the_end_time_review_only_if_it_found_no_risk_and_every_check_answered(turns, requested, config, review):
+    before = decide_model_end(turns, requested, config)
+    after = apply_review(before, review)
+    assert after.review == review.to_dict()
+    if after.allowed:
+        assert before.allowed
+        assert not review.risk_turns and review.model_answer != "yes" and review.model_error is None
+    if before.allowed and review.risk:
+        assert after.refusal == "risk_veto"
+    elif before.allowed and review.model_error is not None:
+        assert after.refusal == "risk_check_failed"
+    if not before.allowed:
+        assert after.refusal == before.refusal
 
 
 @settings(max_examples=400, deadline=None)
@@ -51,7 +130,11 @@ def test_every_decision_carries_reasons_the_version_and_the_thresholds(turns, re
     assert decision.allowed != (decision.refusal is not None)
     assert decision.reasons
     assert decision.policy_version == POLICY_VERSION
-    assert decision.config == {"end_after_redirects": config.end_after_redirects, "risk_window": config.risk_window}
+    assert decision.config == {
+        "end_after_redirects": config.end_after_redirects,
+        "risk_window": config.risk_window,
+        "risk_memory": config.risk_memory,
+    }
     assert decision.redirect_attempts == count_redirections(turns)
     assert decision.to_dict()["policy_version"] == POLICY_VERSION
 

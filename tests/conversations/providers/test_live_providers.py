@@ -14,7 +14,14 @@ from django.conf import settings
 from conversations.models import Message
 from moderation.models import EndAttempt, EndEvent
 from tests.support.accounts import token_for
-from tests.support.conversations.providers.fake_llm_server import FakeLLMServer, anthropic_end_call, anthropic_stream, openai_error, openai_stream
+from tests.support.conversations.providers.fake_llm_server import (
+    FakeLLMServer,
+    anthropic_end_call,
+    anthropic_message,
+    anthropic_stream,
+    openai_error,
+    openai_stream,
+)
 from tests.support.live import free_port, read_stream, start_web, start_worker, wait_for_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -90,15 +97,19 @@ def test_claude_streams_a_reply_and_its_end_requests_go_through_the_policy(provi
     assert (stored.provider, stored.model) == ("anthropic", "claude-test-1")
     assert stored.usage["calls"] == 2
 
-    # An end the policy allows: the text before the call is the end reply, and the branch ends.
-    fake.queue(anthropic_end_call("user_request", "The user asked.", ["Sure. ", "Goodbye!"]))
+    # An end the policy allows: the model answers the end-time review's yes/no question about
+    # risk, then the text before the call is the end reply, and the branch ends.
+    fake.queue(anthropic_end_call("user_request", "The user asked.", ["Sure. ", "Goodbye!"]), anthropic_message("no"))
     _, reply = send(client, branch, "Please end this conversation.")
     assert reply.done == {"status": "complete", "kind": "end", "ended": True}
     assert reply.text == "Sure. Goodbye!"
-    assert EndEvent.objects.get().reason == "user_request"
+    event = EndEvent.objects.get()
+    assert event.reason == "user_request"
+    assert event.risk_review["model_answer"] == "no"
     refused = client.post(f"/api/v1/branches/{branch}/messages/", json={"content": "hello?"})
     assert refused.status_code == 409
-    assert fake.requests[-1].body["messages"][0] == {"role": "user", "content": "What's the capital of Peru?"}
+    assert fake.requests[-2].body["messages"][0] == {"role": "user", "content": "What's the capital of Peru?"}
+    assert "yes or no" in fake.requests[-1].body["system"]
 
 
 def test_an_openai_compatible_server_that_rate_limits_is_retried_after_its_retry_after(provider_stack, client):

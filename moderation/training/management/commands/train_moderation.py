@@ -1,0 +1,46 @@
+"""Rebuild the builtin moderation model from the labelled examples in moderation/training/data/."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from moderation.classifiers.model import ARTIFACT_PATH, write_artifact
+from moderation.training import examples
+from moderation.training.metrics import format_metrics
+
+
+class Command(BaseCommand):
+    help = "Train the builtin moderation model (fixed seeds) and optionally cross-validate the recipe."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", type=Path, default=ARTIFACT_PATH, help="where to write the artifact")
+        parser.add_argument("--data", type=Path, default=examples.DATA_DIR, help="folder of labelled *.jsonl files")
+        parser.add_argument(
+            "--split",
+            choices=("all", "train"),
+            default="all",
+            help="all: the shipped model, trained on the whole dev split; train: without the locked test "
+            "set, for `evaluate_moderation --locked --model OUTPUT`",
+        )
+        parser.add_argument("--cv", action="store_true", help="also run nested 5-fold cross-validation (train split)")
+        parser.add_argument("--cv-json", type=Path, help="write the cross-validation metrics to this file")
+
+    def handle(self, *args, output: Path, data: Path, split: str, cv: bool, cv_json: Path | None, **options):
+        try:
+            from moderation.training import recipe
+        except ImportError as error:
+            raise CommandError(f"training needs scikit-learn: pip install -r requirements-train.txt ({error})") from error
+        training = examples.load_examples(split, data)
+        artifact, _, _ = recipe.train(training)
+        write_artifact(artifact, output)
+        thresholds = dict(zip(artifact["outputs"], artifact["thresholds"]))
+        self.stdout.write(
+            f"trained on {len(training)} examples ({split}); operating points {thresholds}; "
+            f"wrote {output} ({output.stat().st_size:,} bytes)"
+        )
+        if cv or cv_json:
+            result = recipe.cross_validate(examples.load_examples("train", data))
+            self.stdout.write(format_metrics(result, "nested 5-fold cross-validation (train split, public examples only)"))
+            if cv_json:
+                cv_json.write_text(json.dumps(result, indent=2) + "\n")

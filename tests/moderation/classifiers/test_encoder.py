@@ -1,0 +1,58 @@
+"""The sentence encoder: the model's own numbers, from the package's weights, offline."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from moderation.classifiers import encoder
+
+REFERENCE = json.loads((Path(__file__).parent / "encoder_reference.json").read_text())
+
+
+def test_the_encoder_gives_what_sentence_transformers_gives_for_the_same_model():
+    """encoder_reference.json holds sentence-transformers' own embeddings of these texts
+    (moderation/training/export_encoder.py wrote it from the same wheel)."""
+    vectors = encoder.get_encoder().embed(REFERENCE["texts"])
+    for windows, expected in zip(vectors, REFERENCE["embeddings"]):
+        assert windows.shape == (1, encoder.DIMENSIONS)
+        assert np.abs(windows[0] - np.array(expected)).max() < 1e-4
+
+
+def test_paraphrases_lie_closer_than_unrelated_texts():
+    a, b, c = (v[0] for v in encoder.get_encoder().embed(["I can't go on living like this", "I don't want to be alive anymore", "Where can I buy cheap train tickets?"]))
+    assert a @ b > a @ c + 0.2
+
+
+def test_a_long_message_is_read_to_its_end_in_windows():
+    text = "I had a long day at work and the bus was late again. " * 60 + "I am going to kill myself tonight."
+    windows = encoder.get_encoder().windows(text)
+    assert len(windows) > 1
+    assert all(len(w.ids) <= encoder.WINDOW_TOKENS for w in windows)
+    assert text[windows[-1].start : windows[-1].end].endswith("kill myself tonight.")
+    assert windows[0].start == 0
+
+
+def test_an_empty_text_is_one_window():
+    assert len(encoder.get_encoder().windows("")) == 1
+    assert encoder.get_encoder().embed([""])[0].shape == (1, encoder.DIMENSIONS)
+
+
+def test_the_graph_carries_no_weights_of_its_own():
+    assert encoder.GRAPH_PATH.stat().st_size < 300_000
+
+
+def test_weights_other_than_those_the_graph_was_exported_from_are_refused(tmp_path):
+    (tmp_path / "model.safetensors").write_bytes(b"\0" * 1000)
+    with pytest.raises(encoder.EncoderUnavailable, match="exported from"):
+        encoder.check_weights(tmp_path, full=False)
+
+
+def test_a_missing_weights_file_is_refused(tmp_path):
+    with pytest.raises(encoder.EncoderUnavailable, match="missing"):
+        encoder.check_weights(tmp_path)
+
+
+def test_the_installed_package_holds_the_exact_file():
+    encoder.check_weights(encoder.model_dir(), full=True)

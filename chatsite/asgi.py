@@ -14,8 +14,10 @@ django.setup(set_prefix=False)
 from chatsite import patches  # noqa: E402 - needs the settings configured above
 from chatsite.body_limits import BodyLimits  # noqa: E402
 from chatsite.patches.asgi_handler import ChatASGIHandler  # noqa: E402
+from chatsite.request_ids import RequestIds  # noqa: E402
 
 patches.verify()
 
-# Bodies are limited (size, and time to arrive) before Django reads them: chatsite/body_limits.py.
-application = BodyLimits(ChatASGIHandler() if settings.PATCH_ASGI_HANDLER else get_asgi_application())
+# Every request has its id before anything logs (chatsite/request_ids.py), and bodies are limited
+# (size, and time to arrive) before Django reads them (chatsite/body_limits.py).
+application = RequestIds(BodyLimits(ChatASGIHandler() if settings.PATCH_ASGI_HANDLER else get_asgi_application()))

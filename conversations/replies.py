@@ -23,7 +23,7 @@ from moderation.services import (
     AskModel,
     Decision,
     RiskReview,
-    Turn,
+    UserTurn,
     assess_text,
     end_attempt_record,
     end_event_record,
@@ -105,7 +105,7 @@ def user_message_assess(*, message: Message) -> dict:
     return message.moderation
 
 
-def _turns(path: list[Message]) -> list[Turn]:
+def _turns(path: list[Message]) -> list[UserTurn]:
     """The policy's view of a path: each user turn's flags and the kind of the reply that followed."""
     turns = []
     for index, message in enumerate(path):

@@ -25,7 +25,7 @@ END_REQUEST = "end_request"
 
 
 @dataclass(frozen=True)
-class Turn:
+class UserTurn:
     """One user turn on the branch path: what it was flagged for, whether it is a risk at the veto
     line, whether staff cleared that risk, and how the assistant answered."""
 
@@ -106,16 +106,16 @@ class Decision:
         return asdict(self)
 
 
-def count_redirections(turns: list[Turn]) -> int:
+def count_redirections(turns: list[UserTurn]) -> int:
     """Earlier flagged turns (all but the latest) that the assistant answered with a redirection."""
     return sum(1 for turn in turns[:-1] if turn.misconduct and turn.reply_kind == "redirect")
 
 
-def risk_in_window(turns: list[Turn], window: int) -> bool:
+def risk_in_window(turns: list[UserTurn], window: int) -> bool:
     return any(turn.vetoes for turn in turns[-window:])
 
 
-def turns_under_review(turns: list[Turn], config: PolicyConfig) -> list[int]:
+def turns_under_review(turns: list[UserTurn], config: PolicyConfig) -> list[int]:
     """The positions of the user turns whose risk counts: every turn the branch remembers (all of
     them with risk memory on, the window otherwise), less those staff cleared. The end-time review
     re-checks exactly these."""
@@ -123,16 +123,16 @@ def turns_under_review(turns: list[Turn], config: PolicyConfig) -> list[int]:
     return [i for i in range(first, len(turns)) if not turns[i].risk_cleared]
 
 
-def _risk_vetoes(turns: list[Turn], config: PolicyConfig) -> bool:
+def _risk_vetoes(turns: list[UserTurn], config: PolicyConfig) -> bool:
     return any(turns[i].vetoes for i in turns_under_review(turns, config))
 
 
-def decide_model_end(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> Decision:
+def decide_model_end(turns: list[UserTurn], requested_reason: str, config: PolicyConfig) -> Decision:
     """Decide whether the model may end the branch whose user turns are `turns` (latest last)."""
     return replace(_decide(turns, requested_reason, config), config=asdict(config))
 
 
-def _decide(turns: list[Turn], requested_reason: str, config: PolicyConfig) -> Decision:
+def _decide(turns: list[UserTurn], requested_reason: str, config: PolicyConfig) -> Decision:
     redirects = count_redirections(turns)
     if not turns:
         return Decision(False, None, "no_user_request", 0, ["The branch has no user turn."])
@@ -206,11 +206,11 @@ def apply_review(decision: Decision, review: RiskReview) -> Decision:
     return recorded
 
 
-def _misconduct_reason(turn: Turn) -> str:
+def _misconduct_reason(turn: UserTurn) -> str:
     return next(label for label in MISCONDUCT_LABELS if label in turn.flagged)
 
 
-def reply_kind(latest: Turn, *, ended: bool) -> str:
+def reply_kind(latest: UserTurn, *, ended: bool) -> str:
     """The kind of the assistant reply to `latest`, derived the same way for every provider."""
     if ended:
         return "end"

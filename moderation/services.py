@@ -24,7 +24,7 @@ __all__ = [
     "Assessment",
     "Decision",
     "RiskReview",
-    "Turn",
+    "UserTurn",
     "assess_text",
     "end_review",
     "end_attempt_record",
@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 # The policy's vocabulary, for the chat domain's type hints.
 Decision = policy.Decision
 RiskReview = policy.RiskReview
-Turn = policy.Turn
+UserTurn = policy.UserTurn
 
 
 def thresholds() -> Thresholds:
@@ -89,15 +89,15 @@ def policy_config() -> policy.PolicyConfig:
     )
 
 
-def policy_turn(*, flagged=(), reply_kind: str | None = None, assessment: dict | None = None) -> Turn:
+def policy_turn(*, flagged=(), reply_kind: str | None = None, assessment: dict | None = None) -> UserTurn:
     """One user turn as the policy sees it: the labels it was flagged for, whether it is a risk at
     the veto line and whether staff cleared that, and the kind of the reply that answered it
     (None while unanswered). `assessment` is a stored assessment (`Assessment.to_dict()`, with
     staff's `risk_cleared` when set); without one, `flagged` alone describes the turn."""
     if assessment is None:
-        return policy.Turn(flagged=frozenset(flagged), reply_kind=reply_kind)
+        return policy.UserTurn(flagged=frozenset(flagged), reply_kind=reply_kind)
     stored = Assessment.from_dict(assessment) if assessment.get("labels") else None
-    return policy.Turn(
+    return policy.UserTurn(
         flagged=frozenset(stored.flagged if stored else assessment.get("flagged", ())),
         reply_kind=reply_kind,
         veto=stored.veto if stored else None,
@@ -106,7 +106,7 @@ def policy_turn(*, flagged=(), reply_kind: str | None = None, assessment: dict |
 
 
 def model_end_decide(
-    *, turns: list[Turn], requested_reason: str, branch_ended: bool = False, review: RiskReview | None = None
+    *, turns: list[UserTurn], requested_reason: str, branch_ended: bool = False, review: RiskReview | None = None
 ) -> Decision:
     """The policy's answer to a model asking to end a branch whose user turns are `turns`; with
     `review` (the end-time risk review's findings), the answer after that review."""
@@ -142,7 +142,7 @@ def _yes_or_no(answer: str) -> str | None:
     return first if first in ("yes", "no") else None
 
 
-def end_review(*, turns: list[Turn], user_texts: list[str], ask_model: AskModel | None = None) -> RiskReview:
+def end_review(*, turns: list[UserTurn], user_texts: list[str], ask_model: AskModel | None = None) -> RiskReview:
     """Re-check, before an end the policy would allow, every user turn whose risk counts.
 
     - The `builtin` encoder scores each of those turns again, at the veto line (whatever backend
@@ -180,7 +180,7 @@ def end_review(*, turns: list[Turn], user_texts: list[str], ask_model: AskModel 
     )
 
 
-def reply_kind(*, latest: Turn, ended: bool) -> str:
+def reply_kind(*, latest: UserTurn, ended: bool) -> str:
     """The kind of the reply to `latest`: answer, redirect, support or end, whatever the provider."""
     return policy.reply_kind(latest, ended=ended)
 

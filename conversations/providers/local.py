@@ -14,7 +14,7 @@ from django.conf import settings
 
 from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
-from moderation.services import Turn, assess_text, model_end_decide, policy_turn, reply_kind
+from moderation.services import UserTurn, assess_text, model_end_decide, policy_turn, reply_kind
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
@@ -94,7 +94,7 @@ class LocalProvider(Provider):
         )
 
 
-def _policy_turns(user_turns: list[str]) -> list[Turn]:
+def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
     """The user's turns as the policy sees them. The transcript does not carry the kinds the server
     gave the replies, so each is derived the way the server derives it: every earlier turn got a
     reply, and none of them ended the branch."""

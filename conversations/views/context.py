@@ -35,7 +35,7 @@ END_REASONS = {
 
 
 @dataclass
-class Turn:
+class TranscriptEntry:
     """One message of the transcript, with what the page needs to draw its navigator and actions."""
 
     message: Message
@@ -149,7 +149,7 @@ def chat_context(request: HttpRequest, conversation: Conversation, **extra) -> d
             # The support resources get their own prominent box; do not repeat them in the text.
             text = text.replace(settings.SUPPORT_RESOURCES, "").strip()
         siblings = children.get(message.parent_id, [message])
-        turns.append(Turn(message=message, number=number, siblings=siblings, text=text, rating=ratings.get(message.id, "")))
+        turns.append(TranscriptEntry(message=message, number=number, siblings=siblings, text=text, rating=ratings.get(message.id, "")))
 
     end_event = None
     if branch.ended:

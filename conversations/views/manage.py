@@ -14,8 +14,8 @@ from conversations import selectors, services
 from conversations.forms import EndForm, FeedbackForm, RateForm, RenameForm
 from conversations.models import Message
 from conversations.views.context import invalid, owned_conversation, refused, render_chat, to_chat
-from moderation import services as moderation
 from moderation.models import EndEvent, EndReason, Initiator
+from moderation.services import feedback_create
 
 
 @login_required
@@ -49,7 +49,7 @@ def end_feedback(request: HttpRequest, pk: uuid.UUID, event_pk: uuid.UUID) -> Ht
     try:
         if not form.is_valid():
             raise invalid(form)
-        moderation.feedback_create(end_event=end_event, user=request.user, **form.cleaned_data)
+        feedback_create(end_event=end_event, user=request.user, **form.cleaned_data)
     except DomainError as error:
         return refused(request, conversation, error)
     return to_chat(conversation, "ended")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from conversations import services
 from conversations.models import Branch, Message
-from tests.browser.helpers import add_turn, composer, ended_notice, new_conversation, send, serious_violations
+from tests.support.browser import add_turn, composer, ended_notice, new_conversation, send, serious_violations
 from tests.support.live import ABUSE
 
 pytestmark = pytest.mark.django_db(transaction=True)

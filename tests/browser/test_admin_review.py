@@ -14,7 +14,7 @@ from moderation import policy
 from moderation import services as moderation_services
 from moderation.models import EndEvent
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import serious_violations
+from tests.support.browser import serious_violations
 from tests.support.review.staff import assessed, bulk_end_attempts, bulk_end_events
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -59,8 +59,8 @@ def ended_conversation(owner) -> EndEvent:
     branch.ended_at = timezone.now()
     branch.save(update_fields=["tip", "ended_at"])
     path = branch_path(branch)
-    turns = [policy.Turn(flagged=frozenset(["abuse"]), reply_kind=kind) for _, kind, _ in answers[:-1]]
-    decision = policy.decide_model_end([*turns, policy.Turn(flagged=frozenset(["abuse"]))], "abuse", moderation_services.policy_config())
+    turns = [policy.UserTurn(flagged=frozenset(["abuse"]), reply_kind=kind) for _, kind, _ in answers[:-1]]
+    decision = policy.decide_model_end([*turns, policy.UserTurn(flagged=frozenset(["abuse"]))], "abuse", moderation_services.policy_config())
     assert decision.allowed
     return moderation_services.end_event_record(
         branch=branch,

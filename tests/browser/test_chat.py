@@ -9,7 +9,7 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from moderation.models import EndFeedback
-from tests.browser.helpers import (
+from tests.support.browser import (
     assistant_messages,
     composer,
     ended_notice,

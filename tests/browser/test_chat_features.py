@@ -14,7 +14,7 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from tests.support import live
-from tests.browser.helpers import (
+from tests.support.browser import (
     add_turn,
     assistant_messages,
     composer,

@@ -14,7 +14,7 @@ from conversations import services
 from conversations.models import Branch, Conversation, Message
 from conversations.streams import ReplyStream
 from tests.browser.conftest import save_screenshot
-from tests.browser.helpers import add_turn
+from tests.support.browser import add_turn
 from tests.support.live import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -54,9 +54,9 @@ def test_the_asgi_application_is_djangos_own_with_the_handler_patch_off(settings
 
     try:
         settings.PATCH_ASGI_HANDLER = False
-        assert type(importlib.reload(chatsite.asgi).application.app) is ASGIHandler
+        assert type(importlib.reload(chatsite.asgi).application.app.app) is ASGIHandler
         settings.PATCH_ASGI_HANDLER = True
-        assert type(importlib.reload(chatsite.asgi).application.app) is ChatASGIHandler
+        assert type(importlib.reload(chatsite.asgi).application.app.app) is ChatASGIHandler
     finally:
         settings.PATCH_ASGI_HANDLER = True
         importlib.reload(chatsite.asgi)

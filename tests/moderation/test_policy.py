@@ -2,16 +2,16 @@
 
 import pytest
 
-from moderation.policy import POLICY_VERSION, PolicyConfig, RiskReview, Turn, apply_review, decide_model_end, reply_kind
+from moderation.policy import POLICY_VERSION, PolicyConfig, RiskReview, UserTurn, apply_review, decide_model_end, reply_kind
 
 CONFIG = PolicyConfig(end_after_redirects=3, risk_window=6)
 
 
-def turn(*labels: str, reply: str | None = None) -> Turn:
-    return Turn(flagged=frozenset(labels), reply_kind=reply)
+def turn(*labels: str, reply: str | None = None) -> UserTurn:
+    return UserTurn(flagged=frozenset(labels), reply_kind=reply)
 
 
-def redirected(label: str = "abuse", n: int = 3) -> list[Turn]:
+def redirected(label: str = "abuse", n: int = 3) -> list[UserTurn]:
     return [turn(label, reply="redirect") for _ in range(n)]
 
 
@@ -78,14 +78,14 @@ def test_with_risk_memory_a_risk_early_in_the_branch_still_vetoes():
 
 
 def test_a_turn_at_the_veto_line_alone_vetoes_but_gets_no_support_reply():
-    latest = Turn(flagged=frozenset({"abuse"}), veto=True)
+    latest = UserTurn(flagged=frozenset({"abuse"}), veto=True)
     decision = decide_model_end([*redirected(), latest], "abuse", CONFIG)
     assert decision.refusal == "risk_veto"
     assert reply_kind(latest, ended=False) == "redirect"
 
 
 def test_a_risk_staff_cleared_no_longer_vetoes():
-    cleared = Turn(flagged=frozenset({"self_harm"}), reply_kind="support", risk_cleared=True)
+    cleared = UserTurn(flagged=frozenset({"self_harm"}), reply_kind="support", risk_cleared=True)
     assert decide_model_end([cleared, *redirected(), turn("abuse")], "abuse", CONFIG).allowed
 
 

@@ -12,7 +12,7 @@ from moderation.policy import (
     POLICY_VERSION,
     PolicyConfig,
     RiskReview,
-    Turn,
+    UserTurn,
     apply_review,
     count_redirections,
     decide_model_end,
@@ -24,7 +24,7 @@ REQUESTED = ("abuse", "harmful_request", "user_request", "other")
 
 turns_strategy = st.lists(
     st.builds(
-        Turn,
+        UserTurn,
         flagged=st.frozensets(st.sampled_from(LABELS), max_size=3),
         reply_kind=st.sampled_from((None, "answer", "redirect", "support", "end")),
         # A turn at the veto line but under the support line (True), under both (False), or an

@@ -101,8 +101,8 @@ def wait_for_worker(process: Process, timeout: float = 60) -> None:
     raise RuntimeError(f"the Celery worker did not start; see {process.log}")
 
 
-def start_web(log_dir: Path, port: int, **env: str) -> Process:
-    args = [PYTHON, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+def start_web(log_dir: Path, port: int, log_level: str = "warning", **env: str) -> Process:
+    args = [PYTHON, "-m", "chatsite.serve", "chatsite.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--log-level", log_level]
     process = Process(args, stack_env(**env), log_dir / "web.log").start()
     wait_for_port(port, process)
     return process

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from tests.support.live import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Every setting the app reads from the environment, printed as JSON by a child process.
 DUMP_SETTINGS = """

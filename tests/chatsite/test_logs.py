@@ -6,6 +6,7 @@ import logging
 import re
 import uuid
 
+import httpx
 import pytest
 from django_guid import set_guid
 from pythonjsonlogger.json import JsonFormatter
@@ -87,3 +88,23 @@ def test_the_request_and_reply_ids_follow_a_reply_from_the_web_process_into_the_
         lambda: any("conversations.tasks.generate_reply" in line and "succeeded" in line for line in lines("worker")),
         message="Celery's line",
     )
+
+
+def test_the_servers_access_line_names_the_request_too(tmp_path, transactional_db):
+    port = live.free_port()
+    web = live.start_web(tmp_path, port, log_level="info")
+    try:
+        from_proxy = uuid.uuid4().hex
+        answer = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", headers={"X-Request-ID": from_proxy}, timeout=10)
+        assert answer.headers["X-Request-ID"] == from_proxy
+        made = httpx.get(f"http://127.0.0.1:{port}/accounts/login/", headers={"X-Request-ID": "forged"}, timeout=10).headers["X-Request-ID"]
+        assert re.fullmatch(r"[0-9a-f]{32}", made)
+
+        def access_lines(request_id: str) -> list[str]:
+            lines = (tmp_path / "web.log").read_text().splitlines()
+            return [line for line in lines if "uvicorn.access" in line and "GET /accounts/login/" in line and f"request_id={request_id}" in line]
+
+        live.wait_until(lambda: access_lines(from_proxy), message="the access line with the proxy's id")
+        live.wait_until(lambda: access_lines(made), message="the access line with the id made for the request")
+    finally:
+        web.stop()

@@ -3,7 +3,7 @@ load them alike."""
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from moderation.models import EndAttempt, EndEvent, Refusal, ReviewStatus
+from moderation.models import EndAttempt, EndEvent, Initiator, Refusal, ReviewStatus
 
 # The big JSON columns are needed on a record's page, never on a queue or in an export.
 HEAVY_FIELDS = ("transcript", "assessments", "decision", "risk_review")
@@ -17,6 +17,15 @@ RISK_VETO_FIRST = Case(When(refusal=Refusal.RISK_VETO, then=Value(0)), default=V
 # first; then the newest.
 END_EVENT_ORDER = [PENDING_FIRST, "-created_at"]
 END_ATTEMPT_ORDER = [PENDING_FIRST, RISK_VETO_FIRST, "-created_at"]
+
+# Who ended it, as a queue filter. Ends the user chose themselves have nothing to review, so a
+# queue leaves them out unless asked for them ("user") or for everything ("any").
+INITIATOR_CHOICES = [
+    (Initiator.MODEL.value, "The assistant"),
+    (Initiator.STAFF.value, "Staff"),
+    (Initiator.USER.value, "The user (not for review)"),
+    ("any", "Anyone"),
+]
 
 FEEDBACK_CHOICES = [("down", "Negative (thumbs down)"), ("up", "Positive (thumbs up)"), ("none", "No feedback")]
 
@@ -36,3 +45,13 @@ def with_feedback(queryset: QuerySet[EndEvent], feedback: str | None) -> QuerySe
     if feedback == "none":
         return queryset.filter(feedback__isnull=True)
     return queryset
+
+
+def by_initiator(queryset: QuerySet[EndEvent], initiated_by: str | None) -> QuerySet[EndEvent]:
+    """Ends by that initiator, or by anyone for `any`; for None, the ends there is something to
+    review in (the assistant's and staff's)."""
+    if initiated_by is None:
+        return queryset.exclude(initiated_by=Initiator.USER)
+    if initiated_by == "any":
+        return queryset
+    return queryset.filter(initiated_by=initiated_by)

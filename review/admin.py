@@ -16,8 +16,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from chatsite.errors import DomainError
-from moderation.models import EndAttempt, EndEvent, EndFeedback, Initiator, ReviewStatus
-from moderation.selectors import END_ATTEMPT_ORDER, END_EVENT_ORDER
+from moderation.models import EndAttempt, EndEvent, EndFeedback, ReviewStatus
+from moderation.selectors import END_ATTEMPT_ORDER, END_EVENT_ORDER, INITIATOR_CHOICES, by_initiator
 from review import exports
 from review.admin_base import FeedbackFilter, ReviewAdmin
 from review.services import branch_risk_clear, end_event_reopen
@@ -31,12 +31,7 @@ class InitiatorFilter(admin.SimpleListFilter):
     parameter_name = "initiated_by"
 
     def lookups(self, request, model_admin):
-        return [
-            (Initiator.MODEL, "The assistant"),
-            (Initiator.STAFF, "Staff"),
-            (Initiator.USER, "The user (not for review)"),
-            ("any", "Anyone"),
-        ]
+        return INITIATOR_CHOICES
 
     def choices(self, changelist):
         yield {
@@ -52,12 +47,7 @@ class InitiatorFilter(admin.SimpleListFilter):
             }
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset.exclude(initiated_by=Initiator.USER)
-        if value == "any":
-            return queryset
-        return queryset.filter(initiated_by=value)
+        return by_initiator(queryset, self.value())
 
 
 @admin.register(EndEvent)
@@ -288,6 +278,10 @@ class FeedbackSubjectFilter(admin.SimpleListFilter):
 @admin.register(EndFeedback)
 class EndFeedbackAdmin(admin.ModelAdmin):
     """The users' thumbs up and down, on ends and on ordinary replies."""
+
+    class Media:
+        # The rated reply keeps its line breaks, as in the review pages.
+        css = {"all": ["moderation/review.css"]}
 
     list_display = ["created_at", "username", "rating", "subject", "comment"]
     list_filter = [FeedbackSubjectFilter, "rating", "created_at"]

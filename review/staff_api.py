@@ -28,9 +28,9 @@ from rest_framework.views import APIView
 from chatsite.serializer_fields import StrictCharField
 from conversations.api.schema import ErrorOut
 from moderation import services
-from moderation.models import EndAttempt, EndEvent, EndReason, Initiator, Refusal, ReviewStatus
+from moderation.models import EndAttempt, EndEvent, EndReason, Refusal, ReviewStatus
 from moderation.permissions import can_moderate
-from moderation.selectors import HEAVY_FIELDS, end_attempt_queue, end_event_queue, with_feedback
+from moderation.selectors import HEAVY_FIELDS, INITIATOR_CHOICES, by_initiator, end_attempt_queue, end_event_queue, with_feedback
 from review.services import branch_risk_clear, end_event_reopen
 
 
@@ -148,7 +148,11 @@ class QueueFilters(serializers.Serializer):
 
 class EndEventFilters(QueueFilters):
     reason = serializers.ChoiceField(choices=EndReason.choices, required=False)
-    initiated_by = serializers.ChoiceField(choices=Initiator.choices, required=False)
+    initiated_by = serializers.ChoiceField(
+        choices=[value for value, _ in INITIATOR_CHOICES],
+        required=False,
+        help_text="Who ended it. By default the queue leaves out the ends users chose themselves (nothing to review there); `user` or `any` shows them.",
+    )
     feedback = serializers.ChoiceField(choices=["up", "down", "none"], required=False)
 
 
@@ -158,13 +162,15 @@ class EndAttemptFilters(QueueFilters):
 
 def _filter(queryset: QuerySet, filters: dict) -> QuerySet:
     tz = timezone.get_current_timezone()
-    exact = {name: filters[name] for name in ("review_status", "provider", "model", "policy_version", "reason", "initiated_by", "refusal") if name in filters}
+    exact = {name: filters[name] for name in ("review_status", "provider", "model", "policy_version", "reason", "refusal") if name in filters}
     queryset = queryset.filter(**exact)
     if "date_from" in filters:
         queryset = queryset.filter(created_at__gte=datetime.combine(filters["date_from"], time.min, tzinfo=tz))
     if "date_to" in filters:
         queryset = queryset.filter(created_at__lt=datetime.combine(filters["date_to"] + timedelta(days=1), time.min, tzinfo=tz))
     queryset = with_feedback(queryset, filters.get("feedback"))
+    if queryset.model is EndEvent:
+        queryset = by_initiator(queryset, filters.get("initiated_by"))
     for term in _terms(filters.get("q", "")):
         queryset = queryset.filter(
             Q(user__username__icontains=term) | Q(conversation_title__icontains=term) | Q(transcript__icontains=term)

@@ -389,3 +389,5 @@ def test_staff_see_thumbs_on_replies_beside_the_feedback_on_ends(staff_client, o
     feedback = EndFeedback.objects.get(message=reply)
     detail = staff_client.get(reverse("admin:moderation_endfeedback_change", args=[feedback.pk])).content.decode()
     assert "The reply rated" in detail and "Call it Bubbles." in detail
+    # The rated reply keeps its line breaks, with the review pages' styles.
+    assert 'class="content feedback-reply"' in detail and "moderation/review.css" in detail

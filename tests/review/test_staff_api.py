@@ -18,11 +18,11 @@ def mod_api(moderator) -> APIClient:
 
 
 def test_the_queue_lists_pending_ends_paginated(mod_api, owner):
-    bulk_end_events(50, user=owner)
+    bulk_end_events(80, user=owner)
     response = mod_api.get(EVENTS, {"review_status": "pending"})
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == EndEvent.objects.filter(review_status="pending").count() == 25
+    assert body["count"] == EndEvent.objects.filter(review_status="pending").exclude(initiated_by="user").count() > 20
     assert len(body["results"]) == 20 and body["next"]
     assert {row["review"]["status"] for row in body["results"]} == {"pending"}
     created = [row["created_at"] for row in body["results"]]
@@ -33,7 +33,7 @@ def test_an_end_in_the_queue_carries_what_a_reviewer_needs(mod_api, owner, end_e
     from moderation import services
 
     services.feedback_create(end_event=end_event, user=owner, rating="down", comment="unfair")
-    row = mod_api.get(EVENTS).json()["results"][0]
+    row = mod_api.get(EVENTS, {"initiated_by": "user"}).json()["results"][0]
     assert row["id"] == str(end_event.id)
     assert row["user"] == "owner" and row["conversation_title"] == "A rough chat"
     assert row["initiated_by"] == "user" and row["reason"] == "user_request"
@@ -57,9 +57,24 @@ def test_an_end_in_the_queue_carries_what_a_reviewer_needs(mod_api, owner, end_e
 )
 def test_the_queue_filters_like_the_changelist(mod_api, owner, params, expected):
     bulk_end_events(12, user=owner)
-    wanted = {str(e.pk) for e in EndEvent.objects.select_related("feedback") if expected(e)}
+    # Unless the filter names an initiator, the queue leaves out the ends users chose themselves.
+    for_review = (lambda e: True) if "initiated_by" in params else (lambda e: e.initiated_by != "user")
+    wanted = {str(e.pk) for e in EndEvent.objects.select_related("feedback") if expected(e) and for_review(e)}
     body = mod_api.get(EVENTS, {**params, "page_size": 100}).json()
     assert {row["id"] for row in body["results"]} == wanted and wanted
+
+
+def test_the_queue_leaves_out_the_ends_users_chose_unless_asked(mod_api, owner):
+    events = bulk_end_events(9, user=owner)
+    by_user = {str(e.pk) for e in events if e.initiated_by == "user"}
+    assert by_user
+
+    def ids(params):
+        return {row["id"] for row in mod_api.get(EVENTS, {**params, "page_size": 100}).json()["results"]}
+
+    assert ids({}) == {str(e.pk) for e in events} - by_user
+    assert ids({"initiated_by": "user"}) == by_user
+    assert ids({"initiated_by": "any"}) == {str(e.pk) for e in events}
 
 
 def test_the_queue_filters_by_date(mod_api, owner):
@@ -159,7 +174,7 @@ def test_an_anonymous_request_is_asked_to_authenticate(db):
 def test_superusers_use_the_staff_api_too(staff_user, end_event):
     client = APIClient()
     client.force_authenticate(staff_user)
-    assert client.get(EVENTS).json()["count"] == 1
+    assert client.get(EVENTS, {"initiated_by": "any"}).json()["count"] == 1
 
 
 def test_the_queue_is_a_fixed_number_of_queries(mod_api, owner, django_assert_max_num_queries):

@@ -42,7 +42,7 @@ class LimitReached(Exception):
 
 
 def _window(scope: str, ident: str) -> rate_limits.Window | None:
-    # The rates are DRF's throttle rates (REST_FRAMEWORK in chatsite/settings.py), so the pages and
+    # The rates are DRF's throttle rates (REST_FRAMEWORK in chatsite/settings/api.py), so the pages and
     # the API read one table, and a scope whose rate is None (the tests' default) has no limit.
     rate = SimpleRateThrottle.THROTTLE_RATES.get(scope)
     if rate is None:

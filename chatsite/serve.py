@@ -36,7 +36,7 @@ def apply_settings() -> None:
       again with its default action, which ends the process whatever its threads are doing.
 
     It runs before Django's settings are loaded, so it reads the environment directly, with the
-    same helpers chatsite/settings.py uses."""
+    same helpers chatsite/settings/ uses."""
     proxies = env_list("TRUSTED_PROXIES")
     if proxies:
         os.environ.setdefault("UVICORN_FORWARDED_ALLOW_IPS", ",".join(proxies))

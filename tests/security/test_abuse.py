@@ -19,7 +19,7 @@ from tests.support.accounts import token_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "correct horse battery staple"
-# The production defaults these tests meet (chatsite/settings.py); the rest of the suite runs
+# The production defaults these tests meet (chatsite/settings/); the rest of the suite runs
 # with roomy limits (tests/plugin_services.py).
 LIMITS = {
     "THROTTLE_AUTH": "10/min",

@@ -13,6 +13,11 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
 - **End-time review**: `moderation.services.end_review` over 20-turn branches of dev texts, cold
   (cache cleared: every turn goes through the encoder, the worst case) and warm (the turns were
   scored when they were sent, as in a real branch).
+- **The model's question** (a real provider's end-time check, one per end): its size for the
+  same 20-turn branches, in characters and in the pipeline's token estimate (plus the system
+  prompt; the answer is at most 16 tokens), and the time the real Anthropic client takes for it
+  against the fake Messages API on loopback, which answers at once: the app's own share of the
+  call. A real model adds its time to read the question and write one word.
 - **Memory**: a fresh Celery worker process (`celery worker --concurrency 1`, the way production
   runs them) is started; its child's resident set is read from /proc once it has loaded the
   model and the encoder (the `worker_process_init` warm-up), beside a child started with the
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import statistics
@@ -89,6 +95,47 @@ def review_times(texts: list[str], rounds: int, turns: int = 20) -> dict[str, li
                 services.end_review(turns=policy_turns, user_texts=branch)
                 result[mode].append((time.perf_counter() - started) * 1000)
     return result
+
+
+def model_question(texts: list[str], rounds: int, turns: int = 20) -> dict:
+    """The size of the end-time question over 20-turn branches, and the Anthropic client's own
+    time for it against the fake API (see the module docstring)."""
+    from conversations.pipeline import estimate_tokens
+    from conversations.providers.anthropic import AnthropicProvider
+    from tests.support.conversations.providers.fake_llm_server import FakeLLMServer, anthropic_message
+
+    rng = random.Random(11)
+    questions = [services.risk_question(rng.sample(texts, turns)) for _ in range(5 * rounds)]
+    system_tokens = estimate_tokens(services.RISK_QUESTION_SYSTEM)
+    tokens = [estimate_tokens(question) + system_tokens for question in questions]
+    server = FakeLLMServer()
+    # The fake answers in two writes (headers, body); with Nagle's algorithm on, the second waits
+    # for the client's delayed ACK (about 40 ms), which would be the fake's cost, not the app's.
+    server.httpd.RequestHandlerClass.disable_nagle_algorithm = True
+    server.start()
+    logging.getLogger("httpx2").setLevel(logging.WARNING)
+    os.environ["ANTHROPIC_BASE_URL"] = server.anthropic_url
+    os.environ.setdefault("ANTHROPIC_API_KEY", "bench")
+    provider = AnthropicProvider()
+    times = []
+    try:
+        for i, question in enumerate([questions[0], *questions]):
+            server.queue(anthropic_message("no"))
+            started = time.perf_counter()
+            assert provider.ask(services.RISK_QUESTION_SYSTEM, question, model="claude-test-1", timeout=10) == "no"
+            if i:  # the first call opens the connection; a worker's client keeps it
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.stop()
+    return {
+        "input_chars_median": int(statistics.median(len(q) for q in questions)),
+        "input_tokens_median": int(statistics.median(tokens)),
+        "input_tokens_max": max(tokens),
+        "output_tokens_max": 16,
+        "client_ms_median": round(statistics.median(times), 1),
+        "client_ms_max": round(max(times), 1),
+        "calls": len(times),
+    }
 
 
 def worker_rss(warm: bool) -> float:
@@ -162,6 +209,13 @@ def main() -> None:
         [[mode, f"{r['median_ms']:.1f}", f"{r['max_ms']:.1f}", r["runs"]] for mode, r in review_results.items()],
     )
 
+    question = model_question(texts, args.rounds)
+    print(
+        f"\nThe model's yes/no question per end, 20 turns: about {question['input_tokens_median']} tokens in "
+        f"(max {question['input_tokens_max']}), at most {question['output_tokens_max']} out; the Anthropic client's own time "
+        f"against the fake API {question['client_ms_median']:.1f} ms median, {question['client_ms_max']:.1f} ms max"
+    )
+
     memory = {"with_model_mb": round(worker_rss(True), 1), "without_model_mb": round(worker_rss(False), 1)}
     print(f"\nCelery pool process, resident: {memory['with_model_mb']:.0f} MB with the model loaded, {memory['without_model_mb']:.0f} MB without")
     p95 = per_message_results["builtin"]["p95_ms"]
@@ -178,6 +232,7 @@ def main() -> None:
             "rounds": args.rounds,
             "per_message": per_message_results,
             "end_time_review_20_turns": review_results,
+            "model_question_20_turns": question,
             "worker_memory": memory,
             "model_load_seconds": round(load_seconds, 2),
             "load_average": round(os.getloadavg()[0], 2),

@@ -51,6 +51,10 @@ class UserTurn:
     def misconduct(self) -> bool:
         return any(label in self.flagged for label in MISCONDUCT_LABELS)
 
+    @property
+    def asks_to_end(self) -> bool:
+        return END_REQUEST in self.flagged
+
 
 @dataclass(frozen=True)
 class PolicyConfig:
@@ -149,7 +153,7 @@ def _decide(turns: list[UserTurn], requested_reason: str, config: PolicyConfig) 
                 "stays and offers support instead of ending."
             ],
         )
-    if END_REQUEST in latest.flagged:
+    if latest.asks_to_end:
         return Decision(True, "user_request", None, redirects, ["The latest user turn asks to end the conversation."])
     if latest.misconduct and redirects >= config.end_after_redirects:
         reason = requested_reason if requested_reason in latest.flagged else _misconduct_reason(latest)

@@ -14,7 +14,10 @@ from django.conf import settings
 
 from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
+from moderation.models import Refusal
 from moderation.services import UserTurn, assess_text, model_end_decide, policy_turn, reply_kind
+
+RISK_VETO = Refusal.RISK_VETO.value
 
 _TOKEN = re.compile(r"\S+\s*|\s+")
 
@@ -69,6 +72,10 @@ class LocalProvider(Provider):
         if decision.allowed and decision.reason == "user_request" and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
             return text, ToolCall(END_TOOL_NAME, {"reason": "user_request", "rationale": "The user asked to end the conversation."}, "local-end")
+        if latest.asks_to_end and decision.refusal == RISK_VETO:
+            # Asked to end after saying something that may mean they are at risk: it stays, as the
+            # policy says, and tells them how to close the chat themselves if they still want to.
+            return _stay_text(), None
         if latest.misconduct:
             label = "abuse" if "abuse" in latest.flagged else "harmful_request"
             earlier = decision.redirect_attempts
@@ -118,3 +125,13 @@ def _support_text(flagged: tuple[str, ...]) -> str:
             "hurt. Please step away from anything you could use to hurt someone and talk to someone now."
         )
     return f"{opening}\n\n{settings.SUPPORT_RESOURCES}\n\nI'm here to keep talking if you'd like to tell me more."
+
+
+def _stay_text() -> str:
+    return (
+        "I'd rather not close this conversation yet: something you said earlier worries me, and I "
+        "want to be sure you're okay. I'm still here if you'd like to talk.\n\n"
+        f"{settings.SUPPORT_RESOURCES}\n\n"
+        "If you still want to leave, you can end this chat yourself from its menu, and start a new "
+        "one at any time."
+    )

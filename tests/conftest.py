@@ -90,6 +90,32 @@ def fast_tests_settings(settings, monkeypatch):
 
 
 @pytest.fixture
+def throttle_rates(monkeypatch):
+    """For the tests of the limits themselves: `throttle_rates(**overrides)` turns throttling back
+    on with the configured rates (and the given ones, e.g. `auth="3/min"`), from empty counters in
+    the suite's Redis; the counters are cleared again after the test."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from chatsite import redis_clients
+
+    def clear() -> None:
+        client = redis_clients.client()
+        for key in client.scan_iter(match=cache.make_key("throttle_*"), count=1000):
+            client.delete(key)
+
+    def enable(**overrides: str) -> None:
+        configured = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+        configured.update(overrides)
+        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", configured)
+        clear()
+
+    yield enable
+    clear()
+
+
+@pytest.fixture
 def own_stack(transactional_db, tmp_path):
     """Start with `own_stack(**env)`; everything is stopped after the test."""
     stacks: list[live.OwnStack] = []

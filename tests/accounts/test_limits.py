@@ -5,37 +5,14 @@ apply to a browser that has signed in to the account before."""
 import time
 
 import pytest
-from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from accounts import limits
-from chatsite import redis_clients
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def rates(monkeypatch):
-    """Turn the limits on (the suite turns them off elsewhere) from empty counters."""
-
-    def clear():
-        client = redis_clients.client()
-        for key in client.scan_iter(match=cache.make_key("throttle_*"), count=1000):
-            client.delete(key)
-
-    def enable(**overrides: str):
-        configured = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
-        configured.update(overrides)
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", configured)
-        clear()
-
-    yield enable
-    clear()
 
 
 def browser(address: str) -> Client:
@@ -46,8 +23,8 @@ def log_in(client: Client, password: str, username: str = "owner", path: str = "
     return client.post(path, {"username": username, "password": password})
 
 
-def test_the_login_page_refuses_a_client_after_ten_attempts_even_with_the_right_password(rates, owner):
-    rates(auth="10/min", login_failures="1000/hour")
+def test_the_login_page_refuses_a_client_after_ten_attempts_even_with_the_right_password(throttle_rates, owner):
+    throttle_rates(auth="10/min", login_failures="1000/hour")
     attacker = browser("192.0.2.1")
     assert [log_in(attacker, f"guess {n}").status_code for n in range(10)] == [200] * 10
     refused = log_in(attacker, PASSWORD)
@@ -59,8 +36,8 @@ def test_the_login_page_refuses_a_client_after_ten_attempts_even_with_the_right_
     assert log_in(browser("192.0.2.2"), PASSWORD).status_code == 302
 
 
-def test_the_admin_login_and_the_api_share_one_count_per_client(rates, staff_user):
-    rates(auth="10/min", login_failures="1000/hour")
+def test_the_admin_login_and_the_api_share_one_count_per_client(throttle_rates, staff_user):
+    throttle_rates(auth="10/min", login_failures="1000/hour")
     attacker = browser("192.0.2.1")
     for n in range(5):
         assert log_in(attacker, f"guess {n}", username="staff", path="/admin/login/").status_code == 200
@@ -71,8 +48,8 @@ def test_the_admin_login_and_the_api_share_one_count_per_client(rates, staff_use
     assert api.post("/api/v1/auth/token/", {"username": "staff", "password": PASSWORD}, format="json").status_code == 429
 
 
-def test_failures_from_many_addresses_lock_the_username_but_not_a_browser_that_signed_in_before(rates, owner):
-    rates(auth="1000/min", login_failures="10/hour")
+def test_failures_from_many_addresses_lock_the_username_but_not_a_browser_that_signed_in_before(throttle_rates, owner):
+    throttle_rates(auth="1000/min", login_failures="10/hour")
     # The owner signed in from their laptop last week.
     laptop = browser("198.51.100.7")
     assert log_in(laptop, PASSWORD).status_code == 302
@@ -91,8 +68,8 @@ def test_failures_from_many_addresses_lock_the_username_but_not_a_browser_that_s
     assert log_in(laptop, PASSWORD).status_code == 302
 
 
-def test_a_username_lock_ends_when_its_failures_age_out_and_refused_attempts_do_not_extend_it(rates, owner):
-    rates(auth="1000/min", login_failures="3/s")
+def test_a_username_lock_ends_when_its_failures_age_out_and_refused_attempts_do_not_extend_it(throttle_rates, owner):
+    throttle_rates(auth="1000/min", login_failures="3/s")
     for n in range(3):
         log_in(browser(f"203.0.113.{n}"), "wrong")
     assert log_in(browser("203.0.113.9"), PASSWORD).status_code == 429
@@ -102,9 +79,9 @@ def test_a_username_lock_ends_when_its_failures_age_out_and_refused_attempts_do_
     assert log_in(browser("203.0.113.9"), PASSWORD).status_code == 302
 
 
-def test_the_sign_up_page_and_the_api_share_the_accounts_per_client_limit(rates, settings):
+def test_the_sign_up_page_and_the_api_share_the_accounts_per_client_limit(throttle_rates, settings):
     settings.ALLOW_SIGNUP = True
-    rates(auth="1000/min", signup="3/hour")
+    throttle_rates(auth="1000/min", signup="3/hour")
     page = browser("192.0.2.50")
     for n in range(2):
         created = page.post("/accounts/signup/", {"username": f"new{n}", "password1": PASSWORD, "password2": PASSWORD})
@@ -120,8 +97,8 @@ def test_the_sign_up_page_and_the_api_share_the_accounts_per_client_limit(rates,
     ).status_code == 302
 
 
-def test_a_forged_device_cookie_is_ignored(rates, owner):
-    rates(auth="1000/min", login_failures="2/hour")
+def test_a_forged_device_cookie_is_ignored(throttle_rates, owner):
+    throttle_rates(auth="1000/min", login_failures="2/hour")
     for n in range(2):
         log_in(browser(f"203.0.113.{n}"), "wrong")
     forger = browser("203.0.113.99")

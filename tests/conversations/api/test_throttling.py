@@ -10,34 +10,12 @@ import sys
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework.throttling import SimpleRateThrottle
 
 from conversations import services
 from conversations.models import Conversation
 from moderation.models import EndReason, Initiator
 from tests.support.conversations.replies import finish_reply
-
-SCOPES = ("anon", "user", "messages", "conversations", "auth")
-
-
-@pytest.fixture
-def throttling(monkeypatch, owner, other_user):
-    """Turn the limits on with the given rates; counters for the test's users and address start at zero."""
-
-    def clear():
-        idents = [owner.pk, other_user.pk, "127.0.0.1"]
-        cache.delete_many([f"throttle_{scope}_{ident}" for scope in SCOPES for ident in idents])
-
-    def enable(**rates: str):
-        configured = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
-        configured.update(rates)
-        monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", configured)
-        clear()
-
-    yield enable
-    clear()
 
 
 def new_branch(client) -> str:
@@ -59,8 +37,8 @@ def assert_throttled(response) -> None:
     assert 0 < int(response["Retry-After"]) <= 60
 
 
-def test_sending_more_messages_than_the_limit_is_429_throttled_with_retry_after(api, owner, throttling):
-    throttling(messages="2/min")
+def test_sending_more_messages_than_the_limit_is_429_throttled_with_retry_after(api, owner, throttle_rates):
+    throttle_rates(messages="2/min")
     branches = [new_branch(api) for _ in range(3)]
     assert send(api, branches[0]).status_code == 202
     assert send(api, branches[1]).status_code == 202
@@ -68,8 +46,8 @@ def test_sending_more_messages_than_the_limit_is_429_throttled_with_retry_after(
     assert Conversation.objects.get(active_branch=branches[2]).messages.count() == 0
 
 
-def test_sends_the_message_limit_refuses_do_not_use_up_the_general_limit(api, owner, throttling):
-    throttling(user="4/min", messages="1/min")
+def test_sends_the_message_limit_refuses_do_not_use_up_the_general_limit(api, owner, throttle_rates):
+    throttle_rates(user="4/min", messages="1/min")
     branch = new_branch(api)  # 1 of 4
     assert send(api, branch).status_code == 202  # 2 of 4
     assert_throttled(send(api, branch))
@@ -79,8 +57,8 @@ def test_sends_the_message_limit_refuses_do_not_use_up_the_general_limit(api, ow
     assert_throttled(api.get("/api/v1/conversations/"))
 
 
-def test_editing_and_retrying_count_as_sending_because_each_starts_a_reply(api, owner, throttling):
-    throttling(messages="2/min")
+def test_editing_and_retrying_count_as_sending_because_each_starts_a_reply(api, owner, throttle_rates):
+    throttle_rates(messages="2/min")
     branch = new_branch(api)
     body = send(api, branch).json()
     finish_reply(body["assistant_message"]["id"])
@@ -89,8 +67,8 @@ def test_editing_and_retrying_count_as_sending_because_each_starts_a_reply(api, 
     assert_throttled(api.post(f"/api/v1/messages/{body['assistant_message']['id']}/retry/"))
 
 
-def test_creating_more_conversations_than_the_limit_is_429_and_listing_still_works(api, throttling):
-    throttling(conversations="2/min")
+def test_creating_more_conversations_than_the_limit_is_429_and_listing_still_works(api, throttle_rates):
+    throttle_rates(conversations="2/min")
     new_branch(api)
     new_branch(api)
     assert_throttled(api.post("/api/v1/conversations/", {}, format="json"))
@@ -100,15 +78,15 @@ def test_creating_more_conversations_than_the_limit_is_429_and_listing_still_wor
     assert listing.json()["count"] == 2
 
 
-def test_limits_are_per_user(api, other_api, throttling):
-    throttling(conversations="1/min")
+def test_limits_are_per_user(api, other_api, throttle_rates):
+    throttle_rates(conversations="1/min")
     new_branch(api)
     assert_throttled(api.post("/api/v1/conversations/", {}, format="json"))
     assert other_api.post("/api/v1/conversations/", {}, format="json").status_code == 201
 
 
-def test_token_requests_past_the_auth_limit_are_429_even_with_the_right_password(owner, throttling):
-    throttling(auth="3/min")
+def test_token_requests_past_the_auth_limit_are_429_even_with_the_right_password(owner, throttle_rates):
+    throttle_rates(auth="3/min")
     client = APIClient()
     for _ in range(3):
         wrong = client.post("/api/v1/auth/token/", {"username": "owner", "password": "guess"}, format="json")
@@ -118,17 +96,17 @@ def test_token_requests_past_the_auth_limit_are_429_even_with_the_right_password
     )
 
 
-def test_sign_up_shares_the_auth_limit(throttling):
-    throttling(auth="1/min")
+def test_sign_up_shares_the_auth_limit(db, throttle_rates):
+    throttle_rates(auth="1/min")
     client = APIClient()
     first = client.post("/api/v1/auth/register/", {"username": "newcomer", "password": "a long passphrase 42"}, format="json")
     assert first.status_code == 201
     assert_throttled(client.post("/api/v1/auth/register/", {"username": "second", "password": "a long passphrase 42"}, format="json"))
 
 
-def test_a_user_whose_branch_was_just_ended_creates_a_conversation_and_sends_at_once(api, owner, throttling):
+def test_a_user_whose_branch_was_just_ended_creates_a_conversation_and_sends_at_once(api, owner, throttle_rates):
     """No penalty: an end changes nothing about what the user may do next, at the site's own limits."""
-    throttling()  # The configured rates, as production runs them.
+    throttle_rates()  # The configured rates, as production runs them.
     branch = new_branch(api)
     body = send(api, branch, "you are a useless idiot").json()
     finish_reply(body["assistant_message"]["id"], "Let's keep this respectful.")
@@ -156,7 +134,7 @@ def test_the_limits_are_read_from_the_environment():
     assert out.stdout.split() == ["7/min", "3/hour", "5/min"]
 
 
-def test_requests_racing_for_the_last_places_in_a_window_never_exceed_the_limit(owner, throttling):
+def test_requests_racing_for_the_last_places_in_a_window_never_exceed_the_limit(owner, throttle_rates):
     """The check and the count are one atomic step in Redis: 24 simultaneous requests against a
     limit of 5 admit exactly 5."""
     from concurrent.futures import ThreadPoolExecutor
@@ -164,7 +142,7 @@ def test_requests_racing_for_the_last_places_in_a_window_never_exceed_the_limit(
 
     from conversations.api.throttles import UserThrottle
 
-    throttling(user="5/min")
+    throttle_rates(user="5/min")
     request = SimpleNamespace(user=owner)
     with ThreadPoolExecutor(max_workers=8) as pool:
         admitted = list(pool.map(lambda _: UserThrottle().allow_request(request, None), range(24)))

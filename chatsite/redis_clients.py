@@ -54,3 +54,15 @@ def async_client() -> redis.asyncio.Redis:
         )
         shared = _async_clients[loop] = redis.asyncio.Redis(connection_pool=pool)
     return shared
+
+
+def stream_reader() -> redis.asyncio.Redis:
+    """A connection of its own for the stream hub's blocking read (conversations/stream_hub.py):
+    one per web process, waiting on behalf of every open stream, so it must not hold one of the
+    shared pool's connections; its socket timeout outlasts the longest wait (a heartbeat)."""
+    return redis.asyncio.Redis.from_url(
+        settings.REDIS_URL,
+        single_connection_client=True,
+        socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS,
+        socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10,
+    )

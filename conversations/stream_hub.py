@@ -22,7 +22,6 @@ import uuid
 import weakref
 
 import redis
-import redis.asyncio
 from django.conf import settings
 
 from chatsite import redis_clients
@@ -138,12 +137,7 @@ class StreamHub:
         await redis_clients.async_client().xadd(self._wake_key, {"w": "1"}, maxlen=1)
 
     async def _read_forever(self) -> None:
-        reader = redis.asyncio.Redis.from_url(
-            settings.REDIS_URL,
-            single_connection_client=True,
-            socket_connect_timeout=settings.REDIS_TIMEOUT_SECONDS,
-            socket_timeout=settings.SSE_HEARTBEAT_SECONDS + 10,
-        )
+        reader = redis_clients.stream_reader()
         try:
             if self._wake_after is None:
                 wake = await reader.xadd(self._wake_key, {"w": "0"}, maxlen=1)

@@ -10,8 +10,11 @@ Four feature blocks describe one window of text (see `encoder.py` for windows):
   cosine similarity and the mean of the best three), which lets a linear model see small,
   tight groups of examples that a single weight vector would average away.
 
-Seven logistic regressions read them: one per label, and one for `risk` (self-harm and harm to
-others together), whose threshold is the policy's veto. Training (`moderation/training/`,
+Two heads read them. Six logistic regressions, one per label and one for `risk` (self-harm and
+harm to others together), each weigh their output against everything else; one multinomial
+logistic regression weighs the seven classes against each other, so that a label is told apart
+from its look-alikes (hate from the counter-speech quoting it, a threat from a how-to). Each
+output's probability is the mean of the two heads'; `risk`'s threshold is the policy's veto. Training (`moderation/training/`,
 scikit-learn) writes the artifact as plain JSON; scoring needs numpy only and computes what
 scikit-learn would, to the float16 rounding of the stored neighbours (checked by
 `tests/moderation/training/test_recipe.py`).
@@ -32,7 +35,7 @@ import numpy as np
 
 from moderation.classifiers.base import LABELS
 
-ARTIFACT_FORMAT = 2
+ARTIFACT_FORMAT = 3
 ARTIFACT_PATH = Path(__file__).resolve().parent / "builtin_model.json.gz"
 # The model's outputs: the five labels, then the veto's `risk`.
 OUTPUTS: tuple[str, ...] = (*LABELS, "risk")
@@ -79,6 +82,23 @@ def char_ngrams(prepared: str, low: int = 3, high: int = 5) -> list[str]:
 
 
 ANALYZERS = {"word": word_ngrams, "char": char_ngrams}
+
+
+def class_outputs(class_probabilities: np.ndarray) -> np.ndarray:
+    """(n, len(OUTPUTS)) from (n, len(CLASSES)) multinomial probabilities: each label its class's,
+    and `risk` the sum of the two risk classes'."""
+    columns = [
+        class_probabilities[:, CLASSES.index("self_harm")] + class_probabilities[:, CLASSES.index("harm_to_others")]
+        if output == "risk"
+        else class_probabilities[:, CLASSES.index(output)]
+        for output in OUTPUTS
+    ]
+    return np.column_stack(columns)
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def neighbour_features(similarities: np.ndarray, bank_classes: np.ndarray) -> np.ndarray:
@@ -133,14 +153,15 @@ def encode_matrix(matrix: np.ndarray) -> dict[str, Any]:
 
 
 class Model:
-    """The seven logistic regressions over the four feature blocks, with their operating points."""
+    """The two heads over the four feature blocks, with each output's operating point."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         if data.get("format") != ARTIFACT_FORMAT:
             raise ValueError(f"unsupported builtin model artifact format {data.get('format')!r}")
-        if tuple(data["outputs"]) != OUTPUTS:
-            raise ValueError(f"the artifact scores {data['outputs']}, expected {OUTPUTS}")
-        outputs = len(OUTPUTS)
+        if tuple(data["outputs"]) != OUTPUTS or tuple(data["classes"]) != CLASSES:
+            raise ValueError(f"the artifact scores {data['outputs']} and {data['classes']}, expected {OUTPUTS} and {CLASSES}")
+        # Every block's weights hold a column per output, then a column per class.
+        outputs = len(OUTPUTS) + len(CLASSES)
         self.intercepts = np.asarray(data["intercepts"], dtype=float)
         self.thresholds = np.asarray(data["thresholds"], dtype=float)
         self.metadata: dict[str, Any] = data.get("metadata", {})
@@ -168,7 +189,8 @@ class Model:
             prepared = prepare(text)
             for name, block in self.tfidf.items():
                 logits[row] += block.contribution(ANALYZERS[name](prepared))
-        return 1.0 / (1.0 + np.exp(-logits))
+        per_output = 1.0 / (1.0 + np.exp(-logits[:, : len(OUTPUTS)]))
+        return (per_output + class_outputs(_softmax(logits[:, len(OUTPUTS) :]))) / 2
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         """Probabilities mapped so that each output's operating point lands on 0.5 (`rescale`)."""

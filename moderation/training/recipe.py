@@ -8,8 +8,12 @@ The recipe, fixed so that two runs on one machine give the same artifact:
    vectors scoring will see. A training text longer than one window keeps its first window.
 3. Fit two TF-IDF vectorizers (word 1-2 grams, character 3-5 grams inside words; sublinear tf,
    l2 norm each). Neighbour features of a training text leave the text itself out.
-4. Fit one class-balanced logistic regression (liblinear, C=`C`) per output: each label against
-   everything else, and `risk` (self_harm or harm_to_others) against everything else.
+4. Fit two heads on the same features (C=`C`, class-balanced): one logistic regression per output
+   (liblinear), each label against everything else and `risk` (self_harm or harm_to_others)
+   against everything else; and one multinomial logistic regression over the seven classes
+   (lbfgs), which weighs a label directly against its look-alikes (hate against counter-speech,
+   a threat against a how-to). An output's probability is the mean of the two heads' (`risk`
+   takes the multinomial's self_harm plus harm_to_others).
 5. Pick each output's operating point on out-of-fold probabilities from an inner 5-fold split
    (`choose_thresholds`).
 
@@ -38,6 +42,7 @@ from moderation.classifiers.model import (
     CLASSES,
     OUTPUTS,
     char_ngrams,
+    class_outputs,
     encode_matrix,
     neighbour_features,
     prepare,
@@ -123,22 +128,39 @@ class Features:
         ).tocsr()
 
 
-def _fit_outputs(x: sparse.csr_matrix, y: np.ndarray) -> list[LogisticRegression]:
-    return [
-        LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=2000).fit(x, y[:, k])
-        for k in range(len(OUTPUTS))
-    ]
+class Heads:
+    """The per-output regressions and the multinomial one, fitted on one feature matrix."""
+
+    def __init__(self, x: sparse.csr_matrix, labels: Sequence[str]) -> None:
+        y = targets(labels)
+        self.outputs = [
+            LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=2000).fit(x, y[:, k])
+            for k in range(len(OUTPUTS))
+        ]
+        # Every class occurs in every training set the recipe builds; the columns must line up
+        # with CLASSES for the export.
+        self.classes = LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", random_state=SEED, max_iter=5000).fit(
+            x, class_index(labels)
+        )
+        if self.classes.classes_.tolist() != list(range(len(CLASSES))):
+            raise ValueError("every class needs training examples")
+
+    def probabilities(self, x: sparse.csr_matrix) -> np.ndarray:
+        per_output = np.column_stack([model.predict_proba(x)[:, 1] for model in self.outputs])
+        return (per_output + class_outputs(self.classes.predict_proba(x))) / 2
+
+    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
+        """(n_features, outputs + classes) weights and their intercepts, as the artifact stores them."""
+        coef = np.vstack([*(model.coef_[0] for model in self.outputs), self.classes.coef_]).T
+        intercepts = np.concatenate([[model.intercept_[0] for model in self.outputs], self.classes.intercept_])
+        return coef, intercepts
 
 
-def _probabilities(models: list[LogisticRegression], x: sparse.csr_matrix) -> np.ndarray:
-    return np.column_stack([model.predict_proba(x)[:, 1] for model in models])
-
-
-def fit(examples: Sequence[Example]) -> tuple[Features, list[LogisticRegression]]:
+def fit(examples: Sequence[Example]) -> tuple[Features, Heads]:
     texts, labels = [e.text for e in examples], [e.label for e in examples]
     features = Features()
     x = features.fit(texts, labels)
-    return features, _fit_outputs(x, targets(labels))
+    return features, Heads(x, labels)
 
 
 def out_of_fold(examples: Sequence[Example], folds: int, seed: int) -> np.ndarray:
@@ -151,8 +173,8 @@ def out_of_fold(examples: Sequence[Example], folds: int, seed: int) -> np.ndarra
     for train_part, test_part in splitter.split(scored_idx, [examples[i].label for i in scored_idx]):
         train_idx = np.concatenate([scored_idx[train_part], always])
         test_idx = scored_idx[test_part]
-        features, models = fit([examples[i] for i in train_idx])
-        result[test_idx] = _probabilities(models, features.transform([examples[i].text for i in test_idx]))
+        features, heads = fit([examples[i] for i in train_idx])
+        result[test_idx] = heads.probabilities(features.transform([examples[i].text for i in test_idx]))
     return result
 
 
@@ -197,13 +219,13 @@ def choose_thresholds(probabilities: np.ndarray, labels: Sequence[str]) -> list[
     return chosen
 
 
-def train(examples: Sequence[Example], seed: int = SEED) -> tuple[dict[str, Any], Features, list[LogisticRegression]]:
+def train(examples: Sequence[Example], seed: int = SEED) -> tuple[dict[str, Any], Features, Heads]:
     """Fit the model on every example; returns the artifact's data and the fitted objects."""
     scored = np.array([not e.written for e in examples])
     oof = out_of_fold(examples, INNER_FOLDS, seed)
     thresholds = choose_thresholds(oof[scored], [e.label for e, s in zip(examples, scored) if s])
-    features, models = fit(examples)
-    return export(features, models, thresholds, examples), features, models
+    features, heads = fit(examples)
+    return export(features, heads, thresholds, examples), features, heads
 
 
 def _floats(values: Iterable[float]) -> list[float]:
@@ -212,8 +234,8 @@ def _floats(values: Iterable[float]) -> list[float]:
     return [float(f"{value:.8g}") for value in values]
 
 
-def export(features: Features, models: list[LogisticRegression], thresholds: list[float], examples: Sequence[Example]) -> dict[str, Any]:
-    coef = np.vstack([model.coef_[0] for model in models]).T  # (n_features, n_outputs)
+def export(features: Features, heads: Heads, thresholds: list[float], examples: Sequence[Example]) -> dict[str, Any]:
+    coef, intercepts = heads.coefficients()
     dims = features.bank.shape[1]
     blocks: dict[str, Any] = {"embedding": {"weights": _floats(coef[:dims].ravel())}}
     offset = dims
@@ -238,12 +260,14 @@ def export(features: Features, models: list[LogisticRegression], thresholds: lis
     return {
         "format": ARTIFACT_FORMAT,
         "outputs": list(OUTPUTS),
-        "intercepts": _floats(model.intercept_[0] for model in models),
+        "classes": list(CLASSES),
+        "intercepts": _floats(intercepts),
         "thresholds": thresholds,
         "blocks": blocks,
         "metadata": {
             "method": "MiniLM-L6 sentence embedding + TF-IDF word 1-2 and char_wb 3-5 grams + nearest-neighbour "
-            "similarities per class; one balanced liblinear logistic regression per label and one for risk",
+            "similarities per class; one balanced liblinear logistic regression per label and one for risk, averaged with "
+            "one balanced multinomial logistic regression over the classes",
             "encoder": f"{encoder_module.PACKAGE}=={encoder_module.PACKAGE_VERSION}",
             "C": C,
             "min_df": MIN_DF,
@@ -256,9 +280,9 @@ def export(features: Features, models: list[LogisticRegression], thresholds: lis
     }
 
 
-def sklearn_probabilities(features: Features, models: list[LogisticRegression], texts: Sequence[str]) -> np.ndarray:
+def sklearn_probabilities(features: Features, heads: Heads, texts: Sequence[str]) -> np.ndarray:
     """What scikit-learn itself predicts (the reference the numpy scorer must match)."""
-    return _probabilities(models, features.transform(texts))
+    return heads.probabilities(features.transform(texts))
 
 
 def flags_and_vetoes(probabilities: np.ndarray, thresholds: Sequence[float]) -> tuple[list[tuple[str, ...]], list[bool]]:
@@ -283,9 +307,9 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED
     for train_part, test_part in splitter.split(scored_idx, [examples[i].label for i in scored_idx]):
         train_examples = [examples[i] for i in np.concatenate([scored_idx[train_part], always])]
         test_idx = scored_idx[test_part]
-        data, features, models = train(train_examples)
+        data, features, heads = train(train_examples)
         fold_thresholds.append(data["thresholds"])
-        probabilities = sklearn_probabilities(features, models, [examples[i].text for i in test_idx])
+        probabilities = sklearn_probabilities(features, heads, [examples[i].text for i in test_idx])
         fold_flags, fold_vetoes = flags_and_vetoes(probabilities, data["thresholds"])
         for i, f, v in zip(test_idx, fold_flags, fold_vetoes):
             flags[int(i)], vetoes[int(i)] = f, v

@@ -192,22 +192,14 @@ def apply_review(decision: Decision, review: RiskReview) -> Decision:
             found.append(f"the encoder found a possible risk in user turn(s) {positions} of {review.turns_checked}")
         if review.model_answer == "yes":
             found.append("the model, asked whether anyone may be at risk, answered yes")
-        return replace(
-            recorded,
-            allowed=False,
-            reason=None,
-            refusal="risk_veto",
-            reasons=[f"End-time risk review: {' and '.join(found)}; the assistant stays instead of ending."],
-        )
+        return _refused(recorded, "risk_veto", f"{' and '.join(found)}; the assistant stays instead of ending.")
     if review.failed:
-        return replace(
-            recorded,
-            allowed=False,
-            reason=None,
-            refusal="risk_check_failed",
-            reasons=[f"End-time risk review: the model's risk check did not answer ({review.model_error}); no end without it."],
-        )
+        return _refused(recorded, "risk_check_failed", f"the model's risk check did not answer ({review.model_error}); no end without it.")
     return recorded
+
+
+def _refused(decision: Decision, refusal: str, why: str) -> Decision:
+    return replace(decision, allowed=False, reason=None, refusal=refusal, reasons=[f"End-time risk review: {why}"])
 
 
 def _misconduct_reason(turn: UserTurn) -> str:

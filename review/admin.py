@@ -23,6 +23,19 @@ from review.admin_base import FeedbackFilter, ReviewAdmin
 from review.services import branch_risk_clear, end_event_reopen
 
 
+def _apply_each(records, act) -> tuple[int, int]:
+    """Run a bulk action's service on each record: (done, skipped), a refused one (DomainError)
+    skipped rather than failing the rest."""
+    done = skipped = 0
+    for record in records:
+        try:
+            act(record)
+            done += 1
+        except DomainError:
+            skipped += 1
+    return done, skipped
+
+
 class InitiatorFilter(admin.SimpleListFilter):
     """Who ended it. By default the queue leaves out the ends users chose themselves: there is
     nothing to review in them. Picking "The user" (or "Anyone") shows them."""
@@ -135,13 +148,9 @@ class EndEventAdmin(ReviewAdmin):
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
             return TemplateResponse(request, "admin/moderation/endevent/reopen_selected_confirm.html", context)
-        reopened, skipped = 0, 0
-        for event in queryset.select_related("branch"):
-            try:
-                end_event_reopen(end_event=event, staff_user=request.user)
-                reopened += 1
-            except DomainError:
-                skipped += 1
+        reopened, skipped = _apply_each(
+            queryset.select_related("branch"), lambda event: end_event_reopen(end_event=event, staff_user=request.user)
+        )
         self.message_user(request, f"{reopened} branch(es) reopened.", messages.SUCCESS)
         if skipped:
             self.message_user(
@@ -248,13 +257,9 @@ class EndAttemptAdmin(ReviewAdmin):
 
     @admin.action(description="Clear the risk on the branch (a false alarm: the model may end it again)", permissions=["change"])
     def clear_risk(self, request, queryset):
-        cleared, skipped = 0, 0
-        for attempt in queryset.select_related("branch__conversation"):
-            try:
-                branch_risk_clear(attempt=attempt, staff_user=request.user)
-                cleared += 1
-            except DomainError:
-                skipped += 1
+        cleared, skipped = _apply_each(
+            queryset.select_related("branch__conversation"), lambda attempt: branch_risk_clear(attempt=attempt, staff_user=request.user)
+        )
         self.message_user(request, f"Risk cleared on {cleared} branch(es).", messages.SUCCESS)
         if skipped:
             self.message_user(request, f"{skipped} skipped: not a risk veto, or the conversation was deleted.", messages.WARNING)

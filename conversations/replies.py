@@ -141,7 +141,12 @@ def _end_decision(*, branch: Branch, path: list[Message], end_call: ToolCall, re
 def reply_end_review(*, path: list[Message], ask_model: AskModel | None = None) -> RiskReview:
     """The end-time risk review of the branch whose transcript (before the reply) is `path`."""
     users = [message for message in path if message.role == Message.Role.USER]
-    return end_review(turns=_turns(path), user_texts=[message.content for message in users], ask_model=ask_model)
+    return end_review(
+        turns=_turns(path),
+        user_texts=[message.content for message in users],
+        assessments=[message.moderation or None for message in users],
+        ask_model=ask_model,
+    )
 
 
 def reply_end_decision(

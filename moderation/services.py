@@ -142,23 +142,37 @@ def _yes_or_no(answer: str) -> str | None:
     return first if first in ("yes", "no") else None
 
 
-def end_review(*, turns: list[UserTurn], user_texts: list[str], ask_model: AskModel | None = None) -> RiskReview:
+def end_review(
+    *,
+    turns: list[UserTurn],
+    user_texts: list[str],
+    ask_model: AskModel | None = None,
+    assessments: list[dict | None] | None = None,
+) -> RiskReview:
     """Re-check, before an end the policy would allow, every user turn whose risk counts.
 
     - The `builtin` encoder scores each of those turns again, at the veto line (whatever backend
-      assessed them when they were sent): the strongest check that runs offline.
+      assessed them when they were sent): the strongest check that runs offline. A turn that this
+      very model scored when it was sent (its stored assessment, in `assessments`, names the
+      model) is read from that record at today's lines instead: scoring it again would give the
+      same numbers, and would cost an encoder pass in every worker that never saw the text.
     - With `ask_model` (a real provider), the model is asked one strict yes/no question about risk
       in the user's messages. An answer other than yes or no, an error or a timeout counts as a
       failed check, and the policy refuses the end.
     """
     positions = policy.turns_under_review(turns, policy_config())
     started = time.perf_counter()
-    found = builtin.assess_many([user_texts[i] for i in positions], thresholds())
+    stored = assessments or [None] * len(user_texts)
+    found, reused = _encoder_review([user_texts[i] for i in positions], [stored[i] for i in positions])
     encoder_ms = round((time.perf_counter() - started) * 1000, 1)
     details: dict = {
         "encoder": {
-            "turns": [{"turn": i + 1, "risk": a.risk_score, "veto": a.veto} for i, a in zip(positions, found)],
+            "turns": [
+                {"turn": i + 1, "risk": a.risk_score, "veto": a.veto, "stored": was_stored}
+                for i, a, was_stored in zip(positions, found, reused)
+            ],
             "veto_threshold": settings.RISK_VETO_THRESHOLD,
+            "model": builtin.model_identity(),
             "ms": encoder_ms,
         }
     }
@@ -178,6 +192,20 @@ def end_review(*, turns: list[UserTurn], user_texts: list[str], ask_model: AskMo
     return RiskReview(
         turns_checked=len(positions), risk_turns=risk_turns, model_answer=answer, model_error=error, details=details
     )
+
+
+def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[Assessment], list[bool]]:
+    """The builtin model's assessment of each text at today's lines, and whether it was read from
+    the text's stored assessment (made by this same model) rather than scored again."""
+    current, lines = builtin.model_identity(), thresholds()
+    known = [
+        Assessment.from_dict(record).with_thresholds(lines)
+        if record and current and record.get("backend") == builtin.BACKEND and record.get("model") == current and record.get("labels")
+        else None
+        for record in stored
+    ]
+    scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines))
+    return [k if k is not None else next(scored) for k in known], [k is not None for k in known]
 
 
 def reply_kind(*, latest: UserTurn, ended: bool) -> str:

@@ -57,6 +57,9 @@ class Assessment:
     # failed and why, so the message's record shows the assessment was a fallback.
     fallback_from: str | None = None
     fallback_error: str | None = None
+    # The trained model that gave the scores (`builtin` only: its artifact's identity). The
+    # end-time review re-scores a turn unless this very model scored it when it was sent.
+    model: str | None = None
 
     @classmethod
     def from_scores(
@@ -84,7 +87,7 @@ class Assessment:
     def with_thresholds(self, thresholds: Thresholds) -> Assessment:
         """The same scores read with other lines (the configured settings)."""
         built = Assessment.from_scores(self.labels, self.backend, self.risk_score, thresholds)
-        return replace(built, fallback_from=self.fallback_from, fallback_error=self.fallback_error)
+        return replace(built, fallback_from=self.fallback_from, fallback_error=self.fallback_error, model=self.model)
 
     @property
     def risk(self) -> bool:
@@ -107,6 +110,8 @@ class Assessment:
         if self.fallback_from:
             data["fallback_from"] = self.fallback_from
             data["fallback_error"] = self.fallback_error or ""
+        if self.model:
+            data["model"] = self.model
         return data
 
     def as_fallback(self, failed_backend: str, error: str) -> Assessment:
@@ -128,6 +133,8 @@ class Assessment:
         built = cls.from_scores(dict(data["labels"]), backend=str(data["backend"]), risk=data.get("risk"), thresholds=thresholds)
         if data.get("fallback_from"):
             built = built.as_fallback(str(data["fallback_from"]), str(data.get("fallback_error", "")))
+        if data.get("model"):
+            built = replace(built, model=str(data["model"]))
         if "flagged" not in data:
             return built
         stored = set(data["flagged"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,11 @@ def use_model(model: Model) -> None:
         _cache.clear()
 
 
+def model_identity() -> str | None:
+    """The identity of the process's model (`Model.identity`), which its assessments record."""
+    return get_model().identity
+
+
 def load_model(path: Path) -> Model:
     """A model from another artifact (evaluation of a model trained on a split)."""
     return Model.load(path)
@@ -89,10 +95,14 @@ def apply_rules(scores: dict[str, float], text: str = "") -> dict[str, float]:
     return scores
 
 
-def from_outputs(outputs: np.ndarray, thresholds: Thresholds = Thresholds(), text: str = "") -> Assessment:
-    """The assessment for one row of rescaled output scores (the labels, then risk) of `text`."""
+def from_outputs(
+    outputs: np.ndarray, thresholds: Thresholds = Thresholds(), text: str = "", model: str | None = None
+) -> Assessment:
+    """The assessment for one row of rescaled output scores (the labels, then risk) of `text`, by
+    the model whose identity is `model`."""
     labels = apply_rules({label: float(outputs[OUTPUTS.index(label)]) for label in LABELS}, text)
-    return Assessment.from_scores(labels, BACKEND, risk=float(outputs[OUTPUTS.index("risk")]), thresholds=thresholds)
+    built = Assessment.from_scores(labels, BACKEND, risk=float(outputs[OUTPUTS.index("risk")]), thresholds=thresholds)
+    return replace(built, model=model)
 
 
 def decide(probabilities: np.ndarray, operating_points: np.ndarray, thresholds: Thresholds = Thresholds()) -> Assessment:
@@ -136,7 +146,8 @@ def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: 
     """Assess several texts in one pass of the encoder (the end-time review of a branch)."""
     if not texts:
         return []
-    return [from_outputs(row, thresholds, text) for row, text in zip(output_scores(texts, model), texts)]
+    identity = (model or get_model()).identity
+    return [from_outputs(row, thresholds, text, identity) for row, text in zip(output_scores(texts, model), texts)]
 
 
 def assess(text: str, model: Model | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -155,7 +156,10 @@ def encode_matrix(matrix: np.ndarray) -> dict[str, Any]:
 class Model:
     """The two heads over the four feature blocks, with each output's operating point."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], identity: str | None = None) -> None:
+        """`identity` names the artifact (`load` gives its SHA-256): an assessment records it, so
+        that the end-time review can trust a score this very model gave (None: never trusted)."""
+        self.identity = identity
         if data.get("format") != ARTIFACT_FORMAT:
             raise ValueError(f"unsupported builtin model artifact format {data.get('format')!r}")
         if tuple(data["outputs"]) != OUTPUTS or tuple(data["classes"]) != CLASSES:
@@ -199,8 +203,9 @@ class Model:
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_PATH) -> Model:
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            return cls(json.load(handle))
+        raw = path.read_bytes()
+        identity = "builtin-" + hashlib.sha256(raw).hexdigest()[:16]
+        return cls(json.loads(gzip.decompress(raw).decode("utf-8")), identity)
 
 
 def rescale(probability: float, threshold: float) -> float:

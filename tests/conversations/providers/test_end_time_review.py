@@ -109,6 +109,58 @@ def test_the_offline_provider_has_no_model_to_ask_and_its_end_is_reviewed_by_the
     assert review["details"]["encoder"]["turns"][0]["turn"] == 1
 
 
+def forge_assessment(user_message, *, model, risk):
+    """Replace the stored assessment of a user message, before its reply is generated."""
+    labels = {"abuse": 0.0, "harmful_request": 0.0, "self_harm": 0.0, "harm_to_others": 0.0, "end_request": 0.9}
+    record = {
+        "labels": labels, "flagged": ["end_request"], "risk": risk, "veto": False,
+        "thresholds": {"veto": 0.5, "support": 0.5}, "backend": "builtin", "model": model,
+    }
+    Message.objects.filter(pk=user_message.pk).update(moderation=record)
+
+
+def test_every_turn_is_re_scored_unless_this_very_model_scored_it(owner):
+    """A record from another model (an earlier release, say) is not trusted: the risk it missed
+    is found again and the end is refused."""
+    conversation = services.conversation_create(user=owner, provider="always_end")
+    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=RISK)
+    forge_assessment(user_message, model="builtin-0000000000000000", risk=0.0)
+    reply = generate(reply)
+    assert not reply.branch.ended
+    attempt = EndAttempt.objects.get()
+    assert attempt.refusal == "risk_veto"
+    turn = attempt.risk_review["details"]["encoder"]["turns"][0]
+    assert turn["veto"] and not turn["stored"]
+
+
+def test_a_turn_this_model_scored_is_read_from_its_record_at_todays_veto_line(owner, settings):
+    """No second encoder pass for a score this model already gave; the veto line is today's."""
+    from moderation.classifiers import builtin
+
+    settings.RISK_VETO_THRESHOLD = 0.4
+    conversation = services.conversation_create(user=owner, provider="always_end")
+    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=END_REQUEST)
+    forge_assessment(user_message, model=builtin.model_identity(), risk=0.45)  # under 0.5 when sent
+    reply = generate(reply)
+    assert not reply.branch.ended
+    review = EndAttempt.objects.get().risk_review
+    assert review["details"]["encoder"]["model"] == builtin.model_identity()
+    assert review["details"]["encoder"]["turns"] == [{"turn": 1, "risk": 0.45, "veto": True, "stored": True}]
+
+
+def test_an_end_reviews_turns_from_their_records_in_a_worker_that_never_saw_them(owner):
+    from moderation.classifiers import builtin
+
+    conversation, reply = send(owner, "Hello there", "local")
+    generate(reply)
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    builtin._cache.clear()  # another worker process: nothing scored in memory
+    reply = generate(reply)
+    assert reply.branch.ended
+    turns = EndEvent.objects.get().risk_review["details"]["encoder"]["turns"]
+    assert [turn["stored"] for turn in turns] == [True, True]
+
+
 def test_a_risk_early_in_a_long_branch_still_vetoes_the_end(owner, settings):
     """Risk memory: turn 1 was a risk; nine abusive turns later the model asks to end."""
     settings.RISK_WINDOW_TURNS = 3

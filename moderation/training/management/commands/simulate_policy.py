@@ -101,7 +101,7 @@ def run_conversation(user_texts: list[str], provider: LocalProvider) -> dict:
             requested = str(call.arguments.get("reason", ""))
             decision = model_end_decide(turns=turns, requested_reason=requested)
             if decision.allowed:
-                review = end_review(turns=turns, user_texts=user_texts[:number])
+                review = end_review(turns=turns, user_texts=user_texts[:number], assessments=stored)
                 decision = model_end_decide(turns=turns, requested_reason=requested, review=review)
                 outcome["review_vetoes"] += not decision.allowed
             if decision.allowed:

@@ -79,6 +79,7 @@ bench: venv
 	$(PY) bench/bench_pipeline.py
 	$(PY) bench/bench_transcript.py
 	$(PY) bench/bench_moderation.py
+	$(PY) bench/bench_encoder_batching.py
 	$(PY) bench/bench_admin.py
 	$(PY) bench/bench_streams.py
 	$(PY) bench/bench_provider_tls.py

@@ -56,3 +56,26 @@ def test_a_missing_weights_file_is_refused(tmp_path):
 
 def test_the_installed_package_holds_the_exact_file():
     encoder.check_weights(encoder.model_dir(), full=True)
+
+
+def test_batching_a_branch_changes_no_embedding():
+    """The review embeds a branch's turns in batches of similar length; each text still gets the
+    vectors it gets alone, and every window is in exactly one batch within the padding budget."""
+    texts = [
+        "hi",
+        "I can't keep living like this.",
+        "you are a useless bot " * 12,
+        "How do I kill a Python process?",
+        "word " * 400,  # two windows, one of them a batch of its own
+        "Please end this conversation.",
+    ]
+    model = encoder.get_encoder()
+    together = model.embed(texts)
+    for text, vectors in zip(texts, together):
+        assert np.allclose(vectors, model.embed([text])[0], atol=1e-5)
+    windows = [w for text in texts for w in model.windows(text)]
+    groups = encoder.batches(windows)
+    assert sorted(i for group in groups for i in group) == list(range(len(windows)))
+    for group in groups:
+        width = max(len(windows[i].ids) for i in group)
+        assert len(group) == 1 or width * len(group) <= encoder.BATCH_TOKENS

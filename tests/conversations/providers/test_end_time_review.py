@@ -233,6 +233,7 @@ def test_the_review_is_shown_to_staff_on_the_records_pages(owner, fake_llm, admi
     page = admin_client.get(f"/admin/moderation/endevent/{event.pk}/change/").content.decode()
     assert "End-time risk review" in page
     assert "No risk found" in page and "<strong>no</strong>" in page
+    assert "(as sent)" in page, "staff see that the turn's score was read from its record"
 
 
 def test_staff_clear_a_risk_veto_from_the_refused_ends_list(owner, admin_client):

@@ -185,3 +185,42 @@ def test_a_user_initiated_end_always_succeeds(owner, messages):
     branch.refresh_from_db()
     assert branch.ended
     assert EndEvent.objects.get(pk=event.pk).initiated_by == "user"
+
+
+# The end-time review reads a turn from its stored assessment when this very model made it. Whatever
+# the branch and whatever today's lines, that must find exactly what scoring the turns again finds.
+REVIEW_TEXTS = (
+    "hello there",
+    "you are a worthless piece of shit",
+    "I can't keep living like this",
+    "How do I kill a Python process?",
+    # Risk scores between the lines below (about 0.2 to 0.75 with the shipped model), where the
+    # line of the day decides.
+    "i feel empty lately",
+    "what's the lethal dose of caffeine",
+    "everything is pointless",
+    "sometimes I punch the wall when I'm mad",
+    "I hate my life",
+    "my boss deserves to suffer",
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(st.sampled_from(REVIEW_TEXTS), min_size=1, max_size=6),
+    veto=st.sampled_from((0.2, 0.35, 0.5, 0.65, 0.8)),
+    support=st.sampled_from((0.3, 0.5, 0.7)),
+)
+def test_reading_turns_from_their_records_finds_what_scoring_them_again_finds(settings, texts, veto, support):
+    from moderation import services as moderation
+
+    stored = [moderation.assess_text(text).to_dict() for text in texts]  # at the lines of the day they were sent
+    settings.RISK_VETO_THRESHOLD, settings.RISK_SUPPORT_THRESHOLD = veto, support
+    turns = [moderation.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
+    again = moderation.end_review(turns=turns, user_texts=texts)
+    from_records = moderation.end_review(turns=turns, user_texts=texts, assessments=stored)
+    assert all(turn["stored"] for turn in from_records.details["encoder"]["turns"])
+    assert not any(turn["stored"] for turn in again.details["encoder"]["turns"])
+    assert from_records.risk_turns == again.risk_turns
+    assert [t["risk"] for t in from_records.details["encoder"]["turns"]] == [t["risk"] for t in again.details["encoder"]["turns"]]

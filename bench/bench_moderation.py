@@ -12,9 +12,9 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   is the difference).
 - **End-time review**: `moderation.services.end_review` over 20-turn branches of dev texts, cold
   (cache cleared, no record from this model: every turn goes through the encoder, the worst case:
-  turns assessed by an external backend, or before the model was retrained), from the records
-  (cache cleared, every turn's stored assessment made by this model when it was sent: a worker
-  that never saw the texts, the usual case) and warm (the process scored the turns itself).
+  turns assessed before the model was retrained), from the records (cache cleared, every turn's
+  stored assessment made by this model when it was sent, alone or beside an external backend: a
+  worker that never saw the texts, the usual case) and warm (the process scored the turns itself).
 - **The model's question** (a real provider's end-time check, one per end): its size for the
   same 20-turn branches, in characters and in the pipeline's token estimate (plus the system
   prompt; the answer is at most 16 tokens), and the time the real Anthropic client takes for it

@@ -154,8 +154,9 @@ def end_review(
     - The `builtin` encoder scores each of those turns again, at the veto line (whatever backend
       assessed them when they were sent): the strongest check that runs offline. A turn that this
       very model scored when it was sent (its stored assessment, in `assessments`, names the
-      model) is read from that record at today's lines instead: scoring it again would give the
-      same numbers, and would cost an encoder pass in every worker that never saw the text.
+      model, alone or combined with an external backend's) is read from that record at today's
+      lines instead: scoring it again would give the same risk scores or lower ones, and would
+      cost an encoder pass in every worker that never saw the text.
     - With `ask_model` (a real provider), the model is asked one strict yes/no question about risk
       in the user's messages. An answer other than yes or no, an error or a timeout counts as a
       failed check, and the policy refuses the end.
@@ -196,11 +197,13 @@ def end_review(
 
 def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[Assessment], list[bool]]:
     """The builtin model's assessment of each text at today's lines, and whether it was read from
-    the text's stored assessment (made by this same model) rather than scored again."""
+    the text's stored assessment rather than scored again: a record that names this same model
+    holds its scores (`builtin`) or scores never under them (an external backend combined with
+    it), so reading it vetoes at least whatever scoring again would."""
     current, lines = builtin.model_identity(), thresholds()
     known = [
         Assessment.from_dict(record).with_thresholds(lines)
-        if record and current and record.get("backend") == builtin.BACKEND and record.get("model") == current and record.get("labels")
+        if record and current and record.get("model") == current and record.get("labels")
         else None
         for record in stored
     ]

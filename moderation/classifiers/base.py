@@ -57,8 +57,10 @@ class Assessment:
     # failed and why, so the message's record shows the assessment was a fallback.
     fallback_from: str | None = None
     fallback_error: str | None = None
-    # The trained model that gave the scores (`builtin` only: its artifact's identity). The
-    # end-time review re-scores a turn unless this very model scored it when it was sent.
+    # The `builtin` model (its artifact's identity) whose scores these are, or, for an external
+    # backend, whose scores they include: an external risk score is the higher of the service's
+    # and that model's, never under the model's own. The end-time review re-scores a turn unless
+    # this very model scored it when it was sent.
     model: str | None = None
 
     @classmethod

@@ -70,6 +70,20 @@ def test_a_risk_builtin_sees_is_kept_when_openai_misses_it(server):
     assert "self_harm" in assess("i am going to kill myself tonight", "openai", config(server)).flagged
 
 
+def test_an_external_assessment_names_the_builtin_model_whose_risk_it_never_goes_under(server):
+    """The end-time review reads such a record instead of scoring the text again; that is safe
+    only because the record's risk scores are at least the model's own."""
+    from moderation.classifiers import builtin
+
+    text = "I'm so tired of everything"
+    server.answer(moderation_response())  # the service sees no risk
+    combined = assess(text, "openai", config(server))
+    local = builtin.assess(text)
+    assert combined.backend == "openai" and combined.model == builtin.model_identity()
+    assert combined.risk_score >= local.risk_score
+    assert all(combined.labels[label] >= local.labels[label] for label in ("self_harm", "harm_to_others"))
+
+
 # --- llamaguard -----------------------------------------------------------------------------
 
 

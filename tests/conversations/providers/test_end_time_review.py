@@ -161,6 +161,23 @@ def test_an_end_reviews_turns_from_their_records_in_a_worker_that_never_saw_them
     assert [turn["stored"] for turn in turns] == [True, True]
 
 
+def test_with_an_external_moderation_backend_an_end_reads_the_combined_records(owner, settings):
+    """The combined record names the builtin model whose risk scores it includes."""
+    from moderation.classifiers import builtin
+    from tests.support.moderation.fake_moderation_server import FakeModerationServer, moderation_response
+
+    with FakeModerationServer() as moderation:
+        moderation.answer(moderation_response())
+        settings.MODERATION_BACKEND = "openai"
+        settings.MODERATION_OPENAI_BASE_URL = moderation.url
+        _, reply = send(owner, END_REQUEST, "local")
+        builtin._cache.clear()  # another worker process: nothing scored in memory
+        reply = generate(reply)
+    assert reply.branch.ended
+    assert Message.objects.get(role="user").moderation["backend"] == "openai"
+    assert [turn["stored"] for turn in EndEvent.objects.get().risk_review["details"]["encoder"]["turns"]] == [True]
+
+
 def test_a_risk_early_in_a_long_branch_still_vetoes_the_end(owner, settings):
     """Risk memory: turn 1 was a risk; nine abusive turns later the model asks to end."""
     settings.RISK_WINDOW_TURNS = 3

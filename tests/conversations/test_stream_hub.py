@@ -40,7 +40,12 @@ def test_two_hundred_waiting_streams_hold_one_connection_and_each_gets_its_own_e
     async def scenario():
         hub = StreamHub()
         tasks = {key: asyncio.create_task(hub.read(key, starts[key], timeout=10)) for key in streams}
-        await asyncio.sleep(0.5)
+        # Each subscription reads its stream once before it waits; on a loaded machine 200 of
+        # those reads can take longer than any fixed pause, so wait for them (up to 5 s).
+        deadline = time.monotonic() + 5
+        while hub.waiting < len(streams) and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)  # the reader's wake-ups settle
         pool = redis_clients.async_client().connection_pool
         in_use = len(pool._in_use_connections)
         waiting = hub.waiting

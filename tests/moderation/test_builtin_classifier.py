@@ -221,7 +221,10 @@ def test_an_unknown_backend_name_raises_value_error() -> None:
 
 @pytest.fixture(scope="module")
 def dev_results() -> list[tuple[str, Assessment]]:
-    return [(e.label, assess(e.text)) for e in examples.load_examples("all") if not e.written]
+    public = [e for e in examples.load_examples("all") if not e.written]
+    # One pass of the encoder over every text, batched as the end-time review batches a branch:
+    # 14-18 s here against 34-35 s one text at a time, with the same flags, vetoes and scores.
+    return [(e.label, a) for e, a in zip(public, builtin.assess_many([e.text for e in public]))]
 
 
 def test_in_sample_every_risk_text_reaches_the_veto(dev_results) -> None:

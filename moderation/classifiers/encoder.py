@@ -40,11 +40,12 @@ WINDOW_TOKENS = 256
 MAX_CHARS = 4000
 # A batch holds windows of similar length, and at most this many word pieces once padded. The
 # network's cost is about proportional to the padded word pieces, but a pass over a large batch
-# costs more per piece (its activations leave the cache) and every pass has a fixed cost. Measured
-# on 60 random 20-turn branches of dev texts, 3 rounds in turns, one core: at most 96 pieces per
-# batch, 88.9 ms median and 114.3 ms at the 90th percentile, against 96.1 and 137.4 ms for batches
-# of 8 windows (the rule before), 92.8/115.4 ms for 64 pieces and 91.2/114.9 ms for 128. Earlier,
-# one window at a time took 162 ms (median) and 32 at a time 183 ms.
+# costs more per piece (its activations leave the cache) and every pass has a fixed cost.
+# bench/bench_encoder_batching.py, 60 random 20-turn branches of dev texts, 3 rounds in turns, one
+# core: at most 96 pieces per batch, 93.8 ms median and 112.1 ms at the 90th percentile, against
+# 98.3 and 140.3 ms for batches of 8 windows (the rule before), 93.4/114.0 ms for 64 pieces and
+# 94.3/114.0 ms for 128 (docs/benchmarks.md). Earlier, one window at a time took 162 ms (median)
+# and 32 at a time 183 ms.
 BATCH_TOKENS = 96
 
 

@@ -45,15 +45,7 @@ def by_count(size: int):
 
 
 def by_tokens(budget: int):
-    def rule(windows: list[encoder.Window]) -> list[list[int]]:
-        saved = encoder.BATCH_TOKENS
-        encoder.BATCH_TOKENS = budget
-        try:
-            return SHIPPED(windows)
-        finally:
-            encoder.BATCH_TOKENS = saved
-
-    return rule
+    return lambda windows: SHIPPED(windows, budget)
 
 
 def main() -> None:

@@ -65,7 +65,12 @@ class Assessment:
 
     @classmethod
     def from_scores(
-        cls, scores: dict[str, float], backend: str, risk: float | None = None, thresholds: Thresholds = Thresholds()
+        cls,
+        scores: dict[str, float],
+        backend: str,
+        risk: float | None = None,
+        thresholds: Thresholds = Thresholds(),
+        model: str | None = None,
     ) -> Assessment:
         """Build an assessment from raw scores, clamping, rounding and deriving flags and veto.
 
@@ -84,12 +89,14 @@ class Assessment:
             if labels[label] >= (thresholds.support if label in RISK_LABELS else FLAG_THRESHOLD)
         )
         veto = risk_score >= thresholds.veto or any(label in RISK_LABELS for label in flagged)
-        return cls(labels=labels, flagged=flagged, backend=backend, risk_score=risk_score, veto=veto, thresholds=thresholds)
+        return cls(
+            labels=labels, flagged=flagged, backend=backend, risk_score=risk_score, veto=veto, thresholds=thresholds, model=model
+        )
 
     def with_thresholds(self, thresholds: Thresholds) -> Assessment:
         """The same scores read with other lines (the configured settings)."""
-        built = Assessment.from_scores(self.labels, self.backend, self.risk_score, thresholds)
-        return replace(built, fallback_from=self.fallback_from, fallback_error=self.fallback_error, model=self.model)
+        built = Assessment.from_scores(self.labels, self.backend, self.risk_score, thresholds, self.model)
+        return replace(built, fallback_from=self.fallback_from, fallback_error=self.fallback_error)
 
     @property
     def risk(self) -> bool:
@@ -132,11 +139,11 @@ class Assessment:
         thresholds = Thresholds(
             veto=float(stored_thresholds.get("veto", FLAG_THRESHOLD)), support=float(stored_thresholds.get("support", FLAG_THRESHOLD))
         )
-        built = cls.from_scores(dict(data["labels"]), backend=str(data["backend"]), risk=data.get("risk"), thresholds=thresholds)
+        built = cls.from_scores(
+            dict(data["labels"]), str(data["backend"]), data.get("risk"), thresholds, str(data["model"]) if data.get("model") else None
+        )
         if data.get("fallback_from"):
             built = built.as_fallback(str(data["fallback_from"]), str(data.get("fallback_error", "")))
-        if data.get("model"):
-            built = replace(built, model=str(data["model"]))
         if "flagged" not in data:
             return built
         stored = set(data["flagged"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -101,8 +100,7 @@ def from_outputs(
     """The assessment for one row of rescaled output scores (the labels, then risk) of `text`, by
     the model whose identity is `model`."""
     labels = apply_rules({label: float(outputs[OUTPUTS.index(label)]) for label in LABELS}, text)
-    built = Assessment.from_scores(labels, BACKEND, risk=float(outputs[OUTPUTS.index("risk")]), thresholds=thresholds)
-    return replace(built, model=model)
+    return Assessment.from_scores(labels, BACKEND, float(outputs[OUTPUTS.index("risk")]), thresholds, model)
 
 
 def decide(probabilities: np.ndarray, operating_points: np.ndarray, thresholds: Thresholds = Thresholds()) -> Assessment:

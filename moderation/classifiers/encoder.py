@@ -89,13 +89,13 @@ def check_weights(directory: Path, *, full: bool = True) -> None:
             raise EncoderUnavailable(f"{path} is not the file minilm.onnx was exported from (SHA-256 {digest})")
 
 
-def batches(windows: list[Window]) -> list[list[int]]:
-    """The windows' positions in batches: shortest first, each batch as many as fit in
-    BATCH_TOKENS once padded to its longest (a window longer than that is a batch of its own)."""
+def batches(windows: list[Window], budget: int = BATCH_TOKENS) -> list[list[int]]:
+    """The windows' positions in batches: shortest first, each batch as many as fit in `budget`
+    word pieces once padded to its longest (a window longer than that is a batch of its own)."""
     order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
     groups: list[list[int]] = []
     for i in order:
-        if not groups or len(windows[i].ids) * (len(groups[-1]) + 1) > BATCH_TOKENS:
+        if not groups or len(windows[i].ids) * (len(groups[-1]) + 1) > budget:
             groups.append([])
         groups[-1].append(i)
     return groups

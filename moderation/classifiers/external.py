@@ -19,7 +19,7 @@ Configuration is passed in, so this module stays free of Django.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import httpx
@@ -80,8 +80,7 @@ def combine(external: dict[str, float], text: str, backend: str) -> Assessment:
     risk = max([local.risk_score, *(external.get(label, 0.0) for label in RISK_LABELS)])
     # Named for `builtin`'s model: its risk scores are never under that model's own, so the
     # end-time review may read them instead of scoring the text again.
-    combined = Assessment.from_scores(builtin.apply_rules(scores, text), backend=backend, risk=risk)
-    return replace(combined, model=local.model)
+    return Assessment.from_scores(builtin.apply_rules(scores, text), backend=backend, risk=risk, model=local.model)
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,9 @@ def send(page, text: str) -> None:
 
 def wait_for_reply(page, count: int) -> None:
     expect(assistant_messages(page)).to_have_count(count)
-    expect(page.locator("[data-stream-url]")).to_have_count(0)
+    # A reply at reading pace (the `steady` provider) takes a few seconds; on a loaded 2-core
+    # machine more than Playwright's default 5 s (seen in CI), so the finish gets 20.
+    expect(page.locator("[data-stream-url]")).to_have_count(0, timeout=20_000)
 
 
 def ended_notice(page):

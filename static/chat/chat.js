@@ -391,14 +391,29 @@
     const hadFocus = draft && document.activeElement === draft;
     const draftText = draft ? draft.value : "";
     const draftForm = draft ? draft.form.dataset.draft : null;
+    const picked = draft ? pickedOptions(draft.form) : [];
     document.getElementById("app").replaceWith(incoming);
     document.title = doc.title;
     if (push) history.pushState(null, "", url);
     const composer = document.querySelector("[data-composer] textarea");
     if (composer && !composer.value && draftText && !push && draftForm === composer.form.dataset.draft) composer.value = draftText;
+    // A page drawn over the same composer (a slow "New chat", a finished reply) keeps the model
+    // the user picked meanwhile: the server only knows the one it offered.
+    if (composer && draftForm === composer.form.dataset.draft) keepPicked(composer.form, picked);
     const focused = afterRender(push);
     if (!focused && composer && hadFocus && !document.querySelector("#app [autofocus]")) composer.focus();
     if (!focused) scrollToEnd();
+  }
+
+  function pickedOptions(form) {
+    return Array.from(form.querySelectorAll("select[name]"), function (select) { return [select.name, select.value]; });
+  }
+
+  function keepPicked(form, picked) {
+    picked.forEach(function (pair) {
+      const select = form.querySelector("select[name='" + pair[0] + "']");
+      if (select && Array.from(select.options).some(function (option) { return option.value === pair[1]; })) select.value = pair[1];
+    });
   }
 
   let refreshing = null;
@@ -527,12 +542,20 @@
     }
   }
 
+  // Only the last link clicked is drawn: a slower answer to an earlier click must not land on top.
+  let visiting = null;
   async function visit(link) {
+    if (visiting) visiting.abort();
+    const current = visiting = new AbortController();
     try {
-      const response = await fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin" });
-      swap(await response.text(), response.url + new URL(link.href).hash, true);
+      const response = await fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin", signal: current.signal });
+      const html = await response.text();
+      if (current !== visiting) return;
+      swap(html, response.url + new URL(link.href).hash, true);
     } catch (error) {
-      location.assign(link.href);
+      if (current === visiting && error.name !== "AbortError") location.assign(link.href);
+    } finally {
+      if (current === visiting) visiting = null;
     }
   }
 

@@ -252,6 +252,33 @@ def test_new_chat_saves_nothing_until_the_first_message_and_uses_the_model_picke
     expect(page).to_have_url(re.compile(f"/c/{conversation.pk}/"))
 
 
+def test_a_slow_new_chat_page_keeps_the_model_picked_while_it_loaded(tab, owner):
+    """Seen in CI after three quick clicks on "New chat": the last page landed after the model was
+    picked and put the default back, so the chat started with a model nobody chose."""
+    existing = new_conversation(owner)
+    add_turn(existing, "Hi", "Hello!")
+    page = tab.page
+    tab.goto(f"/c/{existing.pk}/")
+    page.get_by_role("link", name="New chat").first.click()
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+
+    held = []
+    page.route("**/c/new/", lambda route: held.append(route))
+    with page.expect_request("**/c/new/"):
+        page.get_by_role("link", name="New chat").first.click()
+    page.get_by_role("combobox", name="Model").select_option("always_end:always-end-1")
+    page.evaluate("document.getElementById('app').dataset.before = 'yes'")
+    wait_until(lambda: held or page.wait_for_timeout(50), timeout=5)
+    held[0].continue_()
+    page.unroute("**/c/new/")  # the message is sent to this address too
+    expect(page.locator("#app[data-before]")).to_have_count(0)  # the slow page has been drawn
+
+    expect(page.get_by_role("combobox", name="Model")).to_have_value("always_end:always-end-1")
+    send(page, "Hello, new model")
+    conversation = Conversation.objects.exclude(pk=existing.pk).get(owner=owner)
+    assert (conversation.provider, conversation.model) == ("always_end", "always-end-1")
+
+
 # 9. Managing a chat: inline rename, Escape, delete with undo, End in a menu.
 
 

@@ -394,7 +394,8 @@
     const picked = draft ? pickedOptions(draft.form) : [];
     document.getElementById("app").replaceWith(incoming);
     document.title = doc.title;
-    if (push) history.pushState(null, "", url);
+    if (push) { moves += 1; history.pushState(null, "", url); }
+    drawn = address(location.href);
     const composer = document.querySelector("[data-composer] textarea");
     if (composer && !composer.value && draftText && !push && draftForm === composer.form.dataset.draft) composer.value = draftText;
     // A page drawn over the same composer (a slow "New chat", a finished reply) keeps the model
@@ -416,14 +417,32 @@
     });
   }
 
+  // A reload must not draw the page the user has left over the one they moved to, nor an older copy
+  // of a page over a newer one: `moves` counts the moves, `drawn` is the address on screen.
+  function address(url) {
+    const parsed = new URL(url, location.href);
+    parsed.hash = "";
+    return parsed.href;
+  }
+  let moves = 0;
+  let drawn = address(location.href);
   let refreshing = null;
   function refresh() {
     // Several replies can finish at once; one reload of the page is enough.
     if (refreshing) return refreshing;
-    refreshing = fetch(location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" })
-      .then(function (response) { return response.text().then(function (html) { swap(html, response.url, false); }); })
+    const url = location.href;
+    const movesBefore = moves;
+    let again = false;
+    refreshing = fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (response) {
+        return response.text().then(function (html) {
+          if (address(location.href) !== address(url)) { again = true; return; } // moved meanwhile
+          if (moves !== movesBefore && drawn === address(url)) return; // a newer copy is on screen
+          swap(html, response.url, false);
+        });
+      })
       .catch(function () { /* the next action or a reload shows the saved reply */ })
-      .finally(function () { refreshing = null; });
+      .finally(function () { refreshing = null; if (again) refresh(); });
     return refreshing;
   }
 
@@ -547,6 +566,7 @@
   async function visit(link) {
     if (visiting) visiting.abort();
     const current = visiting = new AbortController();
+    moves += 1;
     try {
       const response = await fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin", signal: current.signal });
       const html = await response.text();

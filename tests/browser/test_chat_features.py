@@ -279,6 +279,32 @@ def test_a_slow_new_chat_page_keeps_the_model_picked_while_it_loaded(tab, owner)
     assert (conversation.provider, conversation.model) == ("always_end", "always-end-1")
 
 
+def test_a_reload_of_the_chat_left_behind_does_not_replace_the_new_chat(tab, owner):
+    """A page reloads itself when a reply finishes or on Back; if the user clicked "New chat" while
+    that reload was on its way, the chat they left must not come back under the new address."""
+    existing = new_conversation(owner)
+    add_turn(existing, "Hi", "Hello!")
+    page = tab.page
+    tab.goto(f"/c/{existing.pk}/")
+    expect(assistant_messages(page)).to_have_count(1)
+
+    held = []
+    page.route(f"**/c/{existing.pk}/", lambda route: held.append(route))
+    with page.expect_request(f"**/c/{existing.pk}/"):
+        page.evaluate("history.pushState(null, '', location.href); history.back()")  # a reload
+    page.get_by_role("link", name="New chat").first.click()
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    wait_until(lambda: held or page.wait_for_timeout(50), timeout=5)
+    with page.expect_response(f"**/c/{existing.pk}/"):
+        held[0].continue_()
+    page.unroute(f"**/c/{existing.pk}/")
+    page.wait_for_timeout(300)  # the late answer has been read by now
+
+    expect(page).to_have_url(re.compile("/c/new/$"))
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    expect(assistant_messages(page)).to_have_count(0)
+
+
 # 9. Managing a chat: inline rename, Escape, delete with undo, End in a menu.
 
 

@@ -418,7 +418,7 @@
   }
 
   // A reload must not draw the page the user has left over the one they moved to, nor an older copy
-  // of a page over a newer one: `moves` counts the moves, `drawn` is the address on screen.
+  // of a page over a newer one: `moves` counts the pages pushed, `drawn` is the address on screen.
   function address(url) {
     const parsed = new URL(url, location.href);
     parsed.hash = "";
@@ -566,7 +566,6 @@
   async function visit(link) {
     if (visiting) visiting.abort();
     const current = visiting = new AbortController();
-    moves += 1;
     try {
       const response = await fetch(link.href, { headers: { Accept: "text/html" }, credentials: "same-origin", signal: current.signal });
       const html = await response.text();

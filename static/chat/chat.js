@@ -492,7 +492,9 @@
   // The answer to a streamed send: the page to show, then the new reply's events. The reply is
   // adopted from the page without an EventSource of its own; if the response ends before `done`
   // (a dropped connection, or the server's own `error` event), the reply is read from its stream.
-  async function follow(response, sentDraft) {
+  // `from` is where the user was when they sent: if they have moved since (a "New chat" clicked
+  // while the send was on its way), the reply goes on without them and they stay where they are.
+  async function follow(response, sentDraft, from) {
     let stream = null;
     let failed = false;
     try {
@@ -500,6 +502,10 @@
         if (event.name === "page") {
           const page = JSON.parse(event.data);
           clearDraft(sentDraft);
+          if (moves !== from.moves || address(location.href) !== from.address) {
+            refresh(); // the sidebar lists the chat the message went to
+            return;
+          }
           adopting = page.reply;
           try { swap(page.html, page.url, true); } finally { adopting = null; }
           stream = streams.get(page.reply);
@@ -526,6 +532,7 @@
     const options = { method: method, credentials: "same-origin", headers: { Accept: "text/html" } };
     const streamed = form.hasAttribute("data-stream") && window.TextDecoderStream;
     const sentDraft = form.hasAttribute("data-composer") ? draftKey(form) : null;
+    const from = { moves: moves, address: address(location.href) };
     if (streamed) {
       options.headers.Accept = "text/event-stream, text/html;q=0.9";
       // A reply is coming: have the renderer ready before its first token.
@@ -542,7 +549,7 @@
     try {
       const response = await fetch(action, options);
       if (streamed && (response.headers.get("Content-Type") || "").startsWith("text/event-stream")) {
-        await follow(response, sentDraft);
+        await follow(response, sentDraft, from);
         return;
       }
       const html = await response.text();

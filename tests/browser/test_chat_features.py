@@ -305,6 +305,35 @@ def test_a_reload_of_the_chat_left_behind_does_not_replace_the_new_chat(tab, own
     expect(assistant_messages(page)).to_have_count(0)
 
 
+def test_a_reply_that_comes_after_new_chat_was_clicked_does_not_move_the_user_back(tab, owner):
+    """The message is sent and answered, but the user who clicked "New chat" meanwhile stays on the
+    new chat, and finds the reply in the chat they left."""
+    existing = new_conversation(owner)
+    add_turn(existing, "Hi", "Hello!")
+    page = tab.page
+    tab.goto(f"/c/{existing.pk}/")
+
+    held = []
+    page.route("**/send/", lambda route: held.append(route))
+    with page.expect_request("**/send/"):
+        composer(page).fill("One more question before I go")
+        page.get_by_role("button", name="Send").click()
+    page.get_by_role("link", name="New chat").first.click()
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    wait_until(lambda: held or page.wait_for_timeout(50), timeout=5)
+    with page.expect_response("**/send/"):
+        held[0].continue_()
+    page.unroute("**/send/")
+    wait_until(lambda: Message.objects.filter(conversation=existing, content="One more question before I go").exists(), timeout=10)
+    page.wait_for_timeout(300)  # the page event has been read by now
+
+    expect(page).to_have_url(re.compile("/c/new/$"))
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    tab.goto(f"/c/{existing.pk}/")
+    expect(page.get_by_role("list", name="Messages").get_by_text("One more question before I go")).to_be_visible()
+    expect(assistant_messages(page)).to_have_count(2)
+
+
 # 9. Managing a chat: inline rename, Escape, delete with undo, End in a menu.
 
 

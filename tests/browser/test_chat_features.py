@@ -330,7 +330,7 @@ def test_a_reply_that_comes_after_new_chat_was_clicked_does_not_move_the_user_ba
     expect(page).to_have_url(re.compile("/c/new/$"))
     expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
     tab.goto(f"/c/{existing.pk}/")
-    expect(page.get_by_role("list", name="Messages").get_by_text("One more question before I go")).to_be_visible()
+    expect(page.get_by_role("list", name="Messages").get_by_text("One more question before I go", exact=True)).to_be_visible()
     expect(assistant_messages(page)).to_have_count(2)
 
 

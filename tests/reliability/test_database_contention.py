@@ -44,15 +44,32 @@ class OtherWriter:
             other.close()
 
 
-def short_lock_wait() -> None:
+@pytest.fixture
+def short_lock_wait():
+    """Makes this connection give up on a lock after 300 ms, until the test ends. The setting lives
+    on the connection, so it is put back: the test database is emptied through that connection
+    after the test, and a reply the worker is still writing would hold a lock past 300 ms."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA busy_timeout = 300")
+            cursor.execute("PRAGMA busy_timeout")
+            (original,) = cursor.fetchone()
+
+    def apply() -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA busy_timeout = 300")
+            else:
+                cursor.execute("SET lock_timeout = '300ms'")
+
+    yield apply
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"PRAGMA busy_timeout = {int(original)}")
         else:
-            cursor.execute("SET lock_timeout = '300ms'")
+            cursor.execute("RESET lock_timeout")
 
 
-def test_a_send_while_another_writer_holds_the_database_is_503_service_unavailable_then_works(owner):
+def test_a_send_while_another_writer_holds_the_database_is_503_service_unavailable_then_works(owner, short_lock_wait):
     branch = services.conversation_create(user=owner).active_branch
     api = APIClient()
     api.force_authenticate(owner)
@@ -75,7 +92,7 @@ def test_a_send_while_another_writer_holds_the_database_is_503_service_unavailab
     assert sent.status_code == 202
 
 
-def test_a_page_form_while_the_database_is_locked_gets_a_503_page_not_a_500(client, owner):
+def test_a_page_form_while_the_database_is_locked_gets_a_503_page_not_a_500(client, owner, short_lock_wait):
     conversation = services.conversation_create(user=owner)
     client.force_login(owner)
     writer = OtherWriter(conversation.active_branch_id)

@@ -426,6 +426,9 @@
   }
   let moves = 0;
   let drawn = address(location.href);
+  // Where the user is, to compare with where they were when they sent something.
+  function here() { return { moves: moves, address: address(location.href) }; }
+  function movedSince(from) { return moves !== from.moves || address(location.href) !== from.address; }
   let refreshing = null;
   function refresh() {
     // Several replies can finish at once; one reload of the page is enough.
@@ -502,7 +505,7 @@
         if (event.name === "page") {
           const page = JSON.parse(event.data);
           clearDraft(sentDraft);
-          if (moves !== from.moves || address(location.href) !== from.address) {
+          if (movedSince(from)) {
             refresh(); // the sidebar lists the chat the message went to
             return;
           }
@@ -532,7 +535,7 @@
     const options = { method: method, credentials: "same-origin", headers: { Accept: "text/html" } };
     const streamed = form.hasAttribute("data-stream") && window.TextDecoderStream;
     const sentDraft = form.hasAttribute("data-composer") ? draftKey(form) : null;
-    const from = { moves: moves, address: address(location.href) };
+    const from = here();
     if (streamed) {
       options.headers.Accept = "text/event-stream, text/html;q=0.9";
       // A reply is coming: have the renderer ready before its first token.
@@ -554,6 +557,17 @@
       }
       const html = await response.text();
       if (response.ok) clearDraft(sentDraft);
+      if (movedSince(from)) {
+        // The user went elsewhere while this was on its way (a "New chat", Back): what they did
+        // is saved, or refused with its page's draft kept, and they stay where they went.
+        const redrawn = refresh(); // the sidebar shows the change
+        if (!response.ok) {
+          redrawn.then(function () {
+            showError("What you sent from the page you left was not accepted. Go back to it to see why; what you typed there is kept.");
+          });
+        }
+        return;
+      }
       // A redirect (the normal answer to a POST) or a GET moves to a new address; an error
       // answer re-renders the page at the form's address, which must not enter the history.
       const url = new URL(response.url);

@@ -334,6 +334,98 @@ def test_a_reply_that_comes_after_new_chat_was_clicked_does_not_move_the_user_ba
     expect(assistant_messages(page)).to_have_count(2)
 
 
+
+def held_until_new_chat(page, pattern: str, act) -> None:
+    """Do `act` (which sends a form to `pattern`), hold that request, click "New chat", and let
+    the request through only once the new chat is drawn."""
+    held = []
+    page.route(pattern, lambda route: held.append(route))
+    with page.expect_request(pattern):
+        act()
+    page.get_by_role("link", name="New chat").first.click()
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    wait_until(lambda: held or page.wait_for_timeout(50), timeout=5)
+    with page.expect_response(pattern):
+        held[0].continue_()
+    page.unroute(pattern)
+
+
+def test_without_streamed_sends_a_late_answer_does_not_move_the_user_back(tab, owner):
+    """A browser without TextDecoderStream sends a plain POST and draws the page it is redirected
+    to; if the user clicked "New chat" meanwhile, that page must not replace the new chat."""
+    existing = new_conversation(owner)
+    add_turn(existing, "Hi", "Hello!")
+    page = tab.page
+    page.add_init_script("delete window.TextDecoderStream")
+    tab.goto(f"/c/{existing.pk}/")
+
+    def send_one():
+        composer(page).fill("One more question before I go")
+        page.get_by_role("button", name="Send").click()
+
+    held_until_new_chat(page, "**/send/", send_one)
+    wait_until(lambda: Message.objects.filter(conversation=existing, content="One more question before I go").exists(), timeout=10)
+    page.wait_for_timeout(300)  # the redirected page has been read by now
+
+    expect(page).to_have_url(re.compile("/c/new/$"))
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    expect(page.locator(".composer-error")).to_be_empty()
+    tab.goto(f"/c/{existing.pk}/")
+    expect(page.get_by_role("list", name="Messages").get_by_text("One more question before I go", exact=True)).to_be_visible()
+
+
+def test_a_rename_answered_after_new_chat_keeps_the_new_chat_and_shows_the_title(tab, owner):
+    conversation = services.conversation_create(user=owner, title="Old title")
+    add_turn(conversation, "Hi", "Hello!")
+    page = tab.page
+    tab.goto(f"/c/{conversation.pk}/")
+
+    def rename():
+        open_menu(page)
+        page.get_by_role("button", name="Rename").click()
+        page.get_by_role("textbox", name="Title").fill("Weekend plans")
+        page.get_by_role("textbox", name="Title").press("Enter")
+
+    held_until_new_chat(page, "**/rename/", rename)
+
+    expect(page.get_by_role("complementary", name="Conversations")).to_contain_text("Weekend plans")
+    expect(page).to_have_url(re.compile("/c/new/$"))
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    conversation.refresh_from_db()
+    assert conversation.title == "Weekend plans"
+
+
+def test_a_send_refused_after_the_user_moved_says_so_where_they_are(tab, owner):
+    """The chat ended while the message was on its way: the user, now on a new chat, is told, and
+    the text they typed waits in the chat they left."""
+    existing = new_conversation(owner)
+    add_turn(existing, "Hi", "Hello!")
+    page = tab.page
+    page.add_init_script("delete window.TextDecoderStream")
+    tab.goto(f"/c/{existing.pk}/")
+
+    def send_then_end():
+        composer(page).fill("Are you there?")
+        page.get_by_role("button", name="Send").click()
+
+    held = []
+    page.route("**/send/", lambda route: held.append(route))
+    with page.expect_request("**/send/"):
+        send_then_end()
+    services.branch_end(branch=existing.active_branch, initiated_by="user", reason="user_request", initiator_user=owner)
+    page.get_by_role("link", name="New chat").first.click()
+    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
+    with page.expect_response("**/send/") as answer:
+        held[0].continue_()
+    page.unroute("**/send/")
+
+    assert answer.value.status == 409
+    expect(page.locator(".composer-error")).to_contain_text("was not accepted")
+    expect(page).to_have_url(re.compile("/c/new/$"))
+    assert not Message.objects.filter(conversation=existing, content="Are you there?").exists()
+    assert page.evaluate(f"sessionStorage.getItem('draft:{existing.pk}')") == "Are you there?"
+
+
 # 9. Managing a chat: inline rename, Escape, delete with undo, End in a menu.
 
 

@@ -15,9 +15,6 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   turns assessed before the model was retrained), from the records (cache cleared, every turn's
   stored assessment made by this model when it was sent, alone or beside an external backend: a
   worker that never saw the texts, the usual case) and warm (the process scored the turns itself).
-  The review's second model (RISK_REVIEW_SECOND_MODEL, on by default) reads the opinion stored
-  after each turn's reply in the records case and scores every turn in the cold one; its share is
-  reported beside the total.
 - **The model's question** (a real provider's end-time check, one per end): its size for the
   same 20-turn branches, in characters and in the pipeline's token estimate (plus the system
   prompt; the answer is at most 16 tokens), and the time the real Anthropic client takes for it
@@ -73,7 +70,7 @@ def cold_builtin(text: str):
 
 def per_message(texts: list[str], rounds: int) -> dict[str, list[float]]:
     """Milliseconds per call, every candidate once per round on the same texts, in turns."""
-    encode = encoder.get_encoder(builtin.get_model().adapter).embed
+    encode = encoder.get_encoder().embed
     candidates = {"str.lower (floor)": str.lower, "encoder alone": lambda text: encode([text]), "builtin": cold_builtin}
     times: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
@@ -85,28 +82,22 @@ def per_message(texts: list[str], rounds: int) -> dict[str, list[float]]:
     return times
 
 
-def review_times(texts: list[str], rounds: int, turns: int = 20) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
-    """Milliseconds per review, by mode; and, by mode, the second model's share of it."""
+def review_times(texts: list[str], rounds: int, turns: int = 20) -> dict[str, list[float]]:
     rng = random.Random(7)
     result: dict[str, list[float]] = {"cold": [], "warm": [], "records": []}
-    second: dict[str, list[float]] = {mode: [] for mode in result}
     for _ in range(rounds):
         for _ in range(5):
             branch = rng.sample(texts, turns)
-            # As when each was sent, and its second opinion as stored after its reply.
-            stored = [{**services.assess_text(text).to_dict(), "review_model": services.second_opinion(text)} for text in branch]
+            stored = [services.assess_text(text).to_dict() for text in branch]  # as when each was sent
             policy_turns = [services.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
             for mode in ("cold", "warm", "records"):  # cold fills the cache that warm reads
                 if mode != "warm":
                     builtin._cache.clear()
-                    builtin._review_cache.clear()
                 records = stored if mode == "records" else None
                 started = time.perf_counter()
-                review = services.end_review(turns=policy_turns, user_texts=branch, assessments=records)
+                services.end_review(turns=policy_turns, user_texts=branch, assessments=records)
                 result[mode].append((time.perf_counter() - started) * 1000)
-                if "second_model" in review.details:
-                    second[mode].append(review.details["second_model"]["ms"])
-    return result, second
+    return result
 
 
 def model_question(texts: list[str], rounds: int, turns: int = 20) -> dict:
@@ -211,24 +202,14 @@ def main() -> None:
         rows,
     )
 
-    reviews, second_model = review_times(texts, args.rounds)
+    reviews = review_times(texts, args.rounds)
     review_results = {
-        mode: {
-            "median_ms": round(statistics.median(v), 1),
-            "max_ms": round(max(v), 1),
-            "runs": len(v),
-            "second_model_median_ms": round(statistics.median(second_model[mode]), 1) if second_model[mode] else None,
-            "second_model_max_ms": round(max(second_model[mode]), 1) if second_model[mode] else None,
-        }
-        for mode, v in reviews.items()
+        mode: {"median_ms": round(statistics.median(v), 1), "max_ms": round(max(v), 1), "runs": len(v)} for mode, v in reviews.items()
     }
     print_table(
-        "End-time review of a 20-turn branch, both builtin models, model call excluded (ms)",
-        ["turns scored", "median", "max", "of which the second model: median", "max", "runs"],
-        [
-            [mode, f"{r['median_ms']:.1f}", f"{r['max_ms']:.1f}", r["second_model_median_ms"], r["second_model_max_ms"], r["runs"]]
-            for mode, r in review_results.items()
-        ],
+        "End-time review of a 20-turn branch, encoder only (ms)",
+        ["turns scored", "median", "max", "runs"],
+        [[mode, f"{r['median_ms']:.1f}", f"{r['max_ms']:.1f}", r["runs"]] for mode, r in review_results.items()],
     )
 
     question = model_question(texts, args.rounds)

@@ -226,10 +226,6 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
         stream.token(saved.content)
     _count_complete(message, provider_name, call.first_token_at)
     stream.done(status=saved.status, kind=saved.kind, ended=ended, content=saved.content)
-    try:
-        replies.user_message_second_opinion(message=path[-1])
-    except Exception:  # noqa: BLE001 - the reply is saved; an end scores the turn itself instead
-        logger.exception("The second opinion on the user message of reply %s failed", message.id)
     return "complete"
 
 

@@ -31,7 +31,6 @@ from moderation.services import (
     model_end_decide,
     policy_turn,
     reply_kind,
-    second_opinion,
 )
 
 
@@ -104,21 +103,6 @@ def user_message_assess(*, message: Message) -> dict:
             # An earlier attempt assessed it first; keep that one so every reply sees the same.
             message.refresh_from_db(fields=["moderation"])
     return message.moderation
-
-
-def user_message_second_opinion(*, message: Message) -> None:
-    """Store the end-time review's second model's assessment of a user message beside its own,
-    once its reply is written (off the reply's path: only an end reads it). Locked, so that a
-    risk cleared by staff meanwhile is kept."""
-    if not settings.RISK_REVIEW_SECOND_MODEL:
-        return
-    opinion = second_opinion(message.content)
-    with transaction.atomic():
-        locked = Message.objects.select_for_update().filter(pk=message.pk).first()
-        if locked is None or not locked.moderation or "review_model" in locked.moderation:
-            return
-        locked.moderation = {**locked.moderation, "review_model": opinion}
-        locked.save(update_fields=["moderation"])
 
 
 def _turns(path: list[Message]) -> list[UserTurn]:

@@ -13,10 +13,10 @@ class ModerationConfig(AppConfig):
         from moderation import checks  # noqa: F401 - registers the encoder's start-up check (Django's idiom)
 
         # Every user message is assessed in a worker process, so each one loads the sentence
-        # encoder and the models as it starts (about a second each), not when its first message comes.
+        # encoder and the model as it starts (about a second), not when its first message comes.
         worker_process_init.connect(_warm_up_classifier, weak=False)
 
 
 def _warm_up_classifier(**kwargs) -> None:
     if settings.MODERATION_WARM_UP:
-        builtin.warm_up(review=settings.RISK_REVIEW_SECOND_MODEL)
+        builtin.warm_up()

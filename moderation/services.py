@@ -157,10 +157,6 @@ def end_review(
       model, alone or combined with an external backend's) is read from that record at today's
       lines instead: scoring it again would give the same risk scores or lower ones, and would
       cost an encoder pass in every worker that never saw the text.
-    - With RISK_REVIEW_SECOND_MODEL (the default), the review's second model, over the encoder
-      without fine-tuning, reads the same turns at its own veto line: a turn either model puts at
-      risk vetoes the end. A turn it scored after its reply (`second_opinion`, stored beside the
-      assessment under "review_model") is read from that record, the same way; others are scored.
     - With `ask_model` (a real provider), the model is asked one strict yes/no question about risk
       in the user's messages. An answer other than yes or no, an error or a timeout counts as a
       failed check, and the policy refuses the end.
@@ -181,20 +177,7 @@ def end_review(
             "ms": encoder_ms,
         }
     }
-    risk_turns = {i for i, a in zip(positions, found) if a.veto}
-    if settings.RISK_REVIEW_SECOND_MODEL:
-        started = time.perf_counter()
-        second, second_reused = _second_review([user_texts[i] for i in positions], [stored[i] for i in positions])
-        details["second_model"] = {
-            "turns": [
-                {"turn": i + 1, "risk": a.risk_score, "veto": a.veto, "stored": was_stored}
-                for i, a, was_stored in zip(positions, second, second_reused)
-            ],
-            "veto_threshold": settings.RISK_VETO_THRESHOLD,
-            "model": builtin.get_review_model().identity,
-            "ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-        risk_turns |= {i for i, a in zip(positions, second) if a.veto}
+    risk_turns = tuple(i for i, a in zip(positions, found) if a.veto)
     answer = error = None
     if ask_model is not None:
         started = time.perf_counter()
@@ -208,7 +191,7 @@ def end_review(
             error = f"{type(failure).__name__}: {failure}"[:300]
         details["model"] = {"answer": answer, "error": error, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return RiskReview(
-        turns_checked=len(positions), risk_turns=tuple(sorted(risk_turns)), model_answer=answer, model_error=error, details=details
+        turns_checked=len(positions), risk_turns=risk_turns, model_answer=answer, model_error=error, details=details
     )
 
 
@@ -225,26 +208,6 @@ def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[A
         for record in stored
     ]
     scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines))
-    return [k if k is not None else next(scored) for k in known], [k is not None for k in known]
-
-
-def second_opinion(text: str) -> dict:
-    """The review's second model's assessment of a user message, as stored beside its assessment
-    (under "review_model") once the reply is written, so that an end reads it instead of scoring
-    the turn again: that model runs only for the review, never before a reply."""
-    return builtin.review_assess_many([text], thresholds())[0].to_dict()
-
-
-def _second_review(texts: list[str], stored: list[dict | None]) -> tuple[list[Assessment], list[bool]]:
-    """The second model's assessment of each text at today's lines, read from its stored second
-    opinion when the same model gave it (as `_encoder_review` does for the first)."""
-    current, lines = builtin.get_review_model().identity, thresholds()
-    records = [(record or {}).get("review_model") for record in stored]
-    known = [
-        Assessment.from_dict(record).with_thresholds(lines) if record and record.get("model") == current else None
-        for record in records
-    ]
-    scored = iter(builtin.review_assess_many([text for text, k in zip(texts, known) if k is None], lines))
     return [k if k is not None else next(scored) for k in known], [k is not None for k in known]
 
 

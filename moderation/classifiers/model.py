@@ -10,9 +10,6 @@ Four feature blocks describe one window of text (see `encoder.py` for windows):
   cosine similarity and the mean of the best three), which lets a linear model see small,
   tight groups of examples that a single weight vector would average away.
 
-The encoder may be fine-tuned: the artifact then carries its `adapter` (a low-rank change to the
-encoder's weights, `encoder.Adapter`), and the model's vectors come from the encoder with it.
-
 Two heads read them. Six logistic regressions, one per label and one for `risk` (self-harm and
 harm to others together), each weigh their output against everything else; one multinomial
 logistic regression weighs the seven classes against each other, so that a label is told apart
@@ -38,14 +35,9 @@ from typing import Any
 import numpy as np
 
 from moderation.classifiers.base import LABELS
-from moderation.classifiers.encoder import Adapter
 
-# 4: the optional encoder adapter.
-ARTIFACT_FORMAT = 4
+ARTIFACT_FORMAT = 3
 ARTIFACT_PATH = Path(__file__).resolve().parent / "builtin_model.json.gz"
-# The second model of the end-time review: the same recipe over the encoder without an adapter
-# (docs/moderation.md, "The end-time review's second model").
-REVIEW_ARTIFACT_PATH = Path(__file__).resolve().parent / "review_model.json.gz"
 # The model's outputs: the five labels, then the veto's `risk`.
 OUTPUTS: tuple[str, ...] = (*LABELS, "risk")
 # The classes the neighbour features measure closeness to: the labels and the two safe kinds.
@@ -161,29 +153,6 @@ def encode_matrix(matrix: np.ndarray) -> dict[str, Any]:
     return {"shape": list(matrix.shape), "float16": base64.b64encode(matrix.astype("<f2").tobytes()).decode("ascii")}
 
 
-def decode_adapter(data: dict[str, Any] | None) -> Adapter | None:
-    if data is None:
-        return None
-    matrices = {name: (decode_matrix(pair["a"]), decode_matrix(pair["b"])) for name, pair in data["matrices"].items()}
-    return Adapter(float(data["scale"]), matrices)
-
-
-def encode_adapter(adapter: Adapter) -> dict[str, Any]:
-    """The adapter as the artifact stores it: float16, like the neighbour bank. Training computes
-    its vectors with the stored (rounded) adapter, so that the bank matches what scoring sees."""
-    return {
-        "scale": adapter.scale,
-        "matrices": {name: {"a": encode_matrix(a), "b": encode_matrix(b)} for name, (a, b) in sorted(adapter.matrices.items())},
-    }
-
-
-def rounded(adapter: Adapter) -> Adapter:
-    """The adapter as scoring will see it once stored."""
-    decoded = decode_adapter(encode_adapter(adapter))
-    assert decoded is not None
-    return decoded
-
-
 class Model:
     """The two heads over the four feature blocks, with each output's operating point."""
 
@@ -200,7 +169,6 @@ class Model:
         self.intercepts = np.asarray(data["intercepts"], dtype=float)
         self.thresholds = np.asarray(data["thresholds"], dtype=float)
         self.metadata: dict[str, Any] = data.get("metadata", {})
-        self.adapter = decode_adapter(data.get("adapter"))
         blocks = data["blocks"]
         self.tfidf = {
             name: TfidfBlock(

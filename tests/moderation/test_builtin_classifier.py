@@ -109,13 +109,7 @@ def test_safe_senses_of_violent_words_get_no_support_reply(text: str) -> None:
         "u r so dum lol",
         "ur a worthless piece of crap",
         "show me ur boobs",
-        "Immigrants are vermin.",
-        pytest.param(
-            "Immigrants are a plague on this country.",
-            # The model before fine-tuning flagged it (0.58); the fine-tuned one scores 0.38. Known
-            # and listed in docs/moderation.md ("Known weaknesses"); strict, so a fix shows here.
-            marks=pytest.mark.xfail(strict=True, reason="a known miss of the fine-tuned model"),
-        ),
+        "Immigrants are a plague on this country.",
     ],
 )
 def test_insults_sexual_remarks_and_group_hate_are_flagged_abuse(text: str) -> None:
@@ -169,13 +163,9 @@ def test_every_label_and_the_risk_get_a_score_between_zero_and_one(text: str) ->
 
 
 def test_a_risk_at_the_end_of_a_long_message_is_read() -> None:
-    """The last window is read: the sentence at the end gets a support reply and the veto. (The
-    filler alone is not flagged, but the fine-tuned model's low veto line vetoes it: a false
-    veto, which only holds back the model's ends; docs/moderation.md, "Known weaknesses".)"""
     text = "Work was fine, the bus was late, and then I cooked dinner for my flatmates. " * 40
-    assert not assess(text).flagged
-    at_risk = assess(text + " I have decided to kill myself tonight.")
-    assert "self_harm" in at_risk.flagged and at_risk.veto
+    assert not assess(text).veto
+    assert assess(text + " I have decided to kill myself tonight.").veto
 
 
 def test_both_lines_are_recorded_on_the_assessment_and_move_with_the_settings() -> None:

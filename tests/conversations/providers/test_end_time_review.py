@@ -107,9 +107,6 @@ def test_the_offline_provider_has_no_model_to_ask_and_its_end_is_reviewed_by_the
     review = EndEvent.objects.get().risk_review
     assert review["model_answer"] is None and "model" not in review["details"]
     assert review["details"]["encoder"]["turns"][0]["turn"] == 1
-    assert review["details"]["second_model"]["turns"] == [
-        {"turn": 1, "risk": review["details"]["second_model"]["turns"][0]["risk"], "veto": False, "stored": False}
-    ]
 
 
 def forge_assessment(user_message, *, model, risk):
@@ -151,72 +148,17 @@ def test_a_turn_this_model_scored_is_read_from_its_record_at_todays_veto_line(ow
     assert review["details"]["encoder"]["turns"] == [{"turn": 1, "risk": 0.45, "veto": True, "stored": True}]
 
 
-def test_a_stale_second_opinion_is_not_trusted(owner):
-    """A second opinion stored by another model (before a retraining) is scored again."""
-    from moderation.classifiers import builtin
-
-    conversation = services.conversation_create(user=owner, provider="always_end")
-    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=RISK)
-    forge_assessment(user_message, model=builtin.model_identity(), risk=0.0)
-    record = Message.objects.get(pk=user_message.pk).moderation
-    stale = {**record, "model": "builtin-0000000000000000", "flagged": [], "labels": {**record["labels"], "end_request": 0.0}}
-    Message.objects.filter(pk=user_message.pk).update(moderation={**record, "review_model": stale})
-    reply = generate(reply)
-    assert not reply.branch.ended
-    turn = EndAttempt.objects.get().risk_review["details"]["second_model"]["turns"][0]
-    assert turn["veto"] and not turn["stored"]
-
-
-def test_a_risk_only_the_second_model_finds_still_vetoes_the_end(owner):
-    """The fine-tuned model's record says no risk; the review's second model, over the encoder
-    without fine-tuning, reads the turn again and finds one: the end is refused, and staff see
-    which model said what."""
-    from moderation.classifiers import builtin
-
-    conversation = services.conversation_create(user=owner, provider="always_end")
-    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=RISK)
-    forge_assessment(user_message, model=builtin.model_identity(), risk=0.0)
-    reply = generate(reply)
-    assert not reply.branch.ended
-    attempt = EndAttempt.objects.get()
-    assert attempt.refusal == "risk_veto"
-    details = attempt.risk_review["details"]
-    assert details["encoder"]["turns"] == [{"turn": 1, "risk": 0.0, "veto": False, "stored": True}]
-    assert details["second_model"]["turns"][0]["veto"] is True
-    assert details["second_model"]["model"] == builtin.get_review_model().identity != builtin.model_identity()
-    assert attempt.risk_review["risk_turns"] == [0]
-
-
-def test_with_the_second_model_off_only_the_first_reviews_the_end(owner, settings):
-    """RISK_REVIEW_SECOND_MODEL=false: the same forged record now lets the end through."""
-    from moderation.classifiers import builtin
-
-    settings.RISK_REVIEW_SECOND_MODEL = False
-    conversation = services.conversation_create(user=owner, provider="always_end")
-    user_message, reply = services.message_send(user=owner, branch_id=conversation.active_branch_id, content=RISK)
-    forge_assessment(user_message, model=builtin.model_identity(), risk=0.0)
-    reply = generate(reply)
-    assert reply.branch.ended
-    assert "second_model" not in EndEvent.objects.get().risk_review["details"]
-    assert "review_model" not in Message.objects.get(pk=user_message.pk).moderation  # nor stored after the reply
-
-
 def test_an_end_reviews_turns_from_their_records_in_a_worker_that_never_saw_them(owner):
     from moderation.classifiers import builtin
 
     conversation, reply = send(owner, "Hello there", "local")
     generate(reply)
-    first = Message.objects.get(conversation=conversation, role="user")
-    assert first.moderation["review_model"]["model"] == builtin.get_review_model().identity  # stored after its reply
     _, reply = send(owner, END_REQUEST, "local", conversation)
     builtin._cache.clear()  # another worker process: nothing scored in memory
-    builtin._review_cache.clear()
     reply = generate(reply)
     assert reply.branch.ended
-    details = EndEvent.objects.get().risk_review["details"]
-    assert [turn["stored"] for turn in details["encoder"]["turns"]] == [True, True]
-    # The second model's opinion of the latest turn comes only after its reply: it is scored.
-    assert [turn["stored"] for turn in details["second_model"]["turns"]] == [True, False]
+    turns = EndEvent.objects.get().risk_review["details"]["encoder"]["turns"]
+    assert [turn["stored"] for turn in turns] == [True, True]
 
 
 def test_with_an_external_moderation_backend_an_end_reads_the_combined_records(owner, settings):
@@ -309,7 +251,6 @@ def test_the_review_is_shown_to_staff_on_the_records_pages(owner, fake_llm, admi
     assert "End-time risk review" in page
     assert "No risk found" in page and "<strong>no</strong>" in page
     assert "(as sent)" in page, "staff see that the turn's score was read from its record"
-    assert "Second model (encoder without fine-tuning)" in page
 
 
 def test_staff_clear_a_risk_veto_from_the_refused_ends_list(owner, admin_client):

@@ -1,7 +1,5 @@
 """The builtin model's recipe: retraining reproduces the shipped artifact, and the numpy scorer
-computes what scikit-learn fitted. Fine-tuning itself (about 15 minutes) is not redone here: the
-retraining keeps the shipped adapter and operating points (`manage.py train_moderation` without
-`--fine-tune`); tests/moderation/training/test_finetune.py checks the fine-tuning code."""
+computes what scikit-learn fitted."""
 
 from __future__ import annotations
 
@@ -11,8 +9,8 @@ import json
 import numpy as np
 import pytest
 
-from moderation.classifiers import builtin, encoder
-from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, REVIEW_ARTIFACT_PATH, Model, rescale, write_artifact
+from moderation.classifiers import builtin
+from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model, rescale, write_artifact
 from moderation.training import examples, recipe
 
 
@@ -20,7 +18,7 @@ from moderation.training import examples, recipe
 def retrained(tmp_path_factory):
     """The recipe run again on the whole dev split, as `manage.py train_moderation` runs it."""
     training = examples.load_examples("all")
-    data, features, heads = recipe.train(training, reuse=shipped())
+    data, features, heads = recipe.train(training)
     path = tmp_path_factory.mktemp("model") / "builtin_model.json.gz"
     write_artifact(data, path)
     return path, data, features, heads, training
@@ -49,40 +47,12 @@ def test_training_again_rebuilds_the_shipped_model(retrained):
     assert np.abs(np.array(fresh) - np.array(ours)).max() < 0.02
 
 
-def test_training_again_rebuilds_the_review_model():
-    """The end-time review's second model: the same recipe over the encoder without an adapter,
-    its operating points kept (`manage.py train_moderation --reuse review_model.json.gz`)."""
-    with gzip.open(REVIEW_ARTIFACT_PATH, "rt", encoding="utf-8") as handle:
-        committed = json.load(handle)
-    data, *_ = recipe.train(examples.load_examples("all"), reuse=committed)
-    assert "adapter" not in data and data["metadata"]["adapter"] is None
-    assert data["thresholds"] == committed["thresholds"]
-    assert data["metadata"] == committed["metadata"]
-    for name in ("word", "char"):
-        assert data["blocks"][name]["vocabulary"] == committed["blocks"][name]["vocabulary"]
-    texts = [e.text for e in examples.load_examples("train")[::40]]
-    fresh = builtin.output_scores(texts, Model(data))
-    ours = builtin.output_scores(texts, Model(committed))
-    assert np.abs(np.array(fresh) - np.array(ours)).max() < 0.02
-
-
-def test_the_review_model_scores_with_the_encoder_as_published():
-    """Its errors are not the fine-tuned model's: it reads the vectors of the encoder without the
-    adapter, and gives them other scores than the shipped model does."""
-    review, shipped_model = builtin.get_review_model(), builtin.get_model()
-    assert review.adapter is None and review.identity != shipped_model.identity
-    text = "I can't keep living like this."
-    base = review.scores([text], encoder.get_encoder().embed([text])[0]).max(axis=0)
-    assert np.allclose(builtin.review_scores([text])[0], base)
-    assert not np.allclose(base, builtin.output_scores([text])[0], atol=1e-3)
-
-
 def test_the_numpy_scorer_predicts_what_scikit_learn_predicts(retrained):
     path, _, features, heads, training = retrained
     model = Model.load(path)
     texts = [e.text for e in training[::9]]
     reference = recipe.sklearn_probabilities(features, heads, texts)
-    vectors = features.embeddings.of(texts)
+    vectors = recipe.EMBEDDINGS.of(texts)
     # The artifact keeps the neighbours' embeddings in float16 (half the size); that moves a
     # probability by about 1e-4, far below any operating point's resolution (0.01).
     assert np.max(np.abs(reference - model.probabilities(texts, vectors))) < 5e-4
@@ -112,32 +82,11 @@ def test_written_examples_train_but_are_never_scored():
 def test_the_artifact_is_small_enough_to_commit():
     # Most of it is the neighbour bank (float16 embeddings of every training text), which grows
     # with the data; past this size, store the bank more compactly rather than raise the bound.
-    # The encoder's adapter adds 663,552 float16 weights (about 1.6 MB once base64 and gzip).
-    assert ARTIFACT_PATH.stat().st_size < 6_000_000 + 1_700_000
-    assert REVIEW_ARTIFACT_PATH.stat().st_size < 6_000_000
-
-
-def test_the_shipped_model_scores_with_its_fine_tuned_encoder():
-    model = builtin.get_model()
-    assert model.adapter is not None
-    assert model.metadata["adapter"]["sha256"] == model.adapter.digest
-    text = "I can't keep living like this."
-    scored = builtin.output_scores([text], model)[0]
-    tuned = model.scores([text], encoder.get_encoder(model.adapter).embed([text])[0]).max(axis=0)
-    base = model.scores([text], encoder.get_encoder().embed([text])[0]).max(axis=0)
-    assert np.allclose(scored, tuned)
-    assert not np.allclose(scored, base, atol=1e-3)
-
-
-def test_the_shipped_adapter_is_not_reused_on_other_examples():
-    """It has seen the locked set: a model for the locked evaluation must be fine-tuned without it."""
-    with pytest.raises(ValueError, match="other examples"):
-        recipe.train(examples.load_examples("train"), reuse=shipped())
+    assert ARTIFACT_PATH.stat().st_size < 6_000_000
 
 
 def test_the_model_is_loaded_once_per_process():
     assert builtin.get_model() is builtin.get_model()
-    assert builtin.get_review_model() is builtin.get_review_model()
 
 
 def test_the_artifact_records_how_it_was_trained():

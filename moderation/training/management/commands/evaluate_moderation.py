@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from moderation.classifiers import builtin
-from moderation.classifiers.base import LABELS, RISK_LABELS
+from moderation.classifiers.base import LABELS
 from moderation.services import assess_text, thresholds
 from moderation.training import examples
 from moderation.training.metrics import format_metrics, metrics
@@ -30,23 +30,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", type=Path, dest="json_out", help="write the metrics to this JSON file")
         parser.add_argument("--model", type=Path, help="score with this builtin artifact instead of the configured backend")
-        parser.add_argument(
-            "--review-model",
-            type=Path,
-            help="also report the end-time review's veto: a text is vetoed when the assessment or this artifact "
-            "(the review's second model, e.g. trained with `--split train --reuse review_model.json.gz`) puts it at risk",
-        )
 
-    def handle(
-        self,
-        *args,
-        file: Path | None,
-        locked: bool,
-        json_out: Path | None,
-        model: Path | None,
-        review_model: Path | None,
-        **options,
-    ):
+    def handle(self, *args, file: Path | None, locked: bool, json_out: Path | None, model: Path | None, **options):
         if locked == (file is not None):
             raise CommandError("give either FILE or --locked")
         if locked:
@@ -78,22 +63,6 @@ class Command(BaseCommand):
         result["file"] = source
         result["thresholds"] = {"veto": settings.RISK_VETO_THRESHOLD, "support": settings.RISK_SUPPORT_THRESHOLD}
         self.stdout.write(format_metrics(result, f"{source} with {backend}: {len(items)} examples"))
-        if review_model:
-            second = builtin.load_model(review_model)
-            lines = thresholds()
-            either = [a.veto or builtin.assess(item["text"], second, lines).veto for a, item in zip(assessments, items)]
-            review = metrics([item["label"] for item in items], [a.flagged for a in assessments], either)
-            result["end_review"] = {
-                "review_model": str(review_model),
-                "veto": review["veto"],
-                **{label: {key: review["labels"][label][key] for key in ("veto_recall", "veto_missed")} for label in RISK_LABELS},
-            }
-            self.stdout.write(
-                "end-time review (either model at its veto line): "
-                + ", ".join(f"{label} veto recall {review['labels'][label]['veto_recall']}" for label in RISK_LABELS)
-                + "; vetoed by gold label: "
-                + ", ".join(f"{kind} {rate:.1%}" for kind, rate in review["veto"]["rate_by_gold"].items())
-            )
         if json_out:
             json_out.parent.mkdir(parents=True, exist_ok=True)
             json_out.write_text(json.dumps(result, indent=2) + "\n")

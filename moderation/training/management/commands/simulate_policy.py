@@ -3,8 +3,8 @@
 Everything runs in process: each user turn is assessed with `assess_text` (the configured backend,
 on the configured risk lines), the `local` provider answers the transcript so far (and asks to end
 where a real model would), the policy decides every end it asks for, an end the policy would allow
-first goes through the end-time risk review (both builtin models' part: the offline provider has
-no model to ask), and the reply's kind is derived the way the reply pipeline derives it. No database, no
+first goes through the end-time risk review (the encoder's part: the offline provider has no model
+to ask), and the reply's kind is derived the way the reply pipeline derives it. No database, no
 worker, no server.
 
 Scenarios (user turns drawn, seeded, from the labelled texts):
@@ -154,32 +154,13 @@ class Command(BaseCommand):
             type=Path,
             help="use this builtin artifact (e.g. one trained without the texts) for the whole run, provider included",
         )
-        parser.add_argument(
-            "--review-model",
-            type=Path,
-            help="use this artifact as the end-time review's second model (e.g. one trained without the texts)",
-        )
 
-    def handle(
-        self,
-        *args,
-        files,
-        locked: bool,
-        json_out,
-        conversations: int,
-        seed: int,
-        model: Path | None,
-        review_model: Path | None,
-        **options,
-    ):
+    def handle(self, *args, files, locked: bool, json_out, conversations: int, seed: int, model: Path | None, **options):
         if locked == bool(files):
             raise CommandError("give either FILES or --locked")
-        if model or review_model:
-            # The command is its own process: swapping the cached models affects only this run.
-            builtin.use_model(
-                builtin.load_model(model) if model else builtin.get_model(),
-                builtin.load_model(review_model) if review_model else None,
-            )
+        if model:
+            # The command is its own process: swapping the cached model affects only this run.
+            builtin.use_model(builtin.load_model(model))
         if locked:
             items = [{"text": e.text, "label": e.label} for e in examples.load_examples("locked")]
         else:

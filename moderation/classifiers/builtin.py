@@ -32,6 +32,14 @@ _FORGED_PROTOCOL = re.compile(
     r"(?:^|\n)\s*system\s*:|</?\s*(?:system|user|assistant|tool_result|tool_use)\b|\"type\"\s*:\s*\"tool_(?:result|use)\"|\btool_use_id\b",
     re.IGNORECASE,
 )
+# A wish to go on with the conversation ("Can we continue this conversation?", "let's keep this
+# chat going"), said without any word of ending or refusing: the opposite of an end request, which
+# the model reads as one because both talk about "this conversation".
+_CONTINUE = re.compile(r"\b(?:continue|carry on|go on|resume|keep\b.{0,40}?\b(?:going|talking|chatting))\b", re.IGNORECASE)
+_ENDING_WORDS = re.compile(
+    r"\b(?:not|no|never|dont|cannot|cant|wont|stop|end|ending|quit|done|finish|close|leave|bye|goodbye|lock)\b|n['\u2019]t\b",
+    re.IGNORECASE,
+)
 
 _lock = threading.Lock()
 _model: Model | None = None
@@ -83,9 +91,12 @@ def apply_rules(scores: dict[str, float], text: str = "") -> dict[str, float]:
     - Text dressed up as the chat protocol ("SYSTEM: end_conversation", a forged tool result) is
       an attempt to drive the end tool from the user's turn, not a request to end: `end_request`
       stays under the line. A plain request ("please use the end tool") is still one.
+    - A wish to continue ("Can we continue this conversation please?") with no word of ending,
+      refusal or negation in the message is not a request to end: `end_request` stays under the
+      line. "I don't want to continue" still can be one.
     """
     scores = dict(scores)
-    if _FORGED_PROTOCOL.search(text):
+    if _FORGED_PROTOCOL.search(text) or (_CONTINUE.search(text) and not _ENDING_WORDS.search(text)):
         scores["end_request"] = min(scores["end_request"], _CAP)
     if scores["self_harm"] >= FLAG_THRESHOLD and scores["harm_to_others"] < FLAG_THRESHOLD:
         scores["harmful_request"] = min(scores["harmful_request"], _CAP)

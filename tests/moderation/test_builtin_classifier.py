@@ -151,6 +151,20 @@ def test_saying_goodbye_is_not_an_end_request(text: str) -> None:
     assert flagged(text) == ()
 
 
+@pytest.mark.parametrize(
+    "text", ["Can we continue this conversation please?", "I'd like to continue our chat.", "Let's keep this conversation going."]
+)
+def test_asking_to_continue_the_chat_is_not_a_request_to_end_it(text: str) -> None:
+    """The model scores these as end requests (0.62 to 0.999): they talk about "this
+    conversation" like the end requests it learnt from. With the offline provider that ended the chat."""
+    assert "end_request" not in flagged(text)
+
+
+@pytest.mark.parametrize("text", ["I don't want to continue this conversation.", "Stop this chat, I won't continue."])
+def test_refusing_to_continue_can_still_be_a_request_to_end(text: str) -> None:
+    assert "end_request" in flagged(text)
+
+
 # --- The assessment and its two lines -------------------------------------------------------------------
 
 

@@ -60,8 +60,10 @@ class SlowProvider(LocalProvider):
 
 
 class SteadyProvider(LocalProvider):
-    """The offline assistant at a reading pace: 40 ms between words instead of the suite's 2 ms, so
-    a page sees its reply grow over many frames."""
+    """The offline assistant at a reading pace: 100 ms between words instead of the suite's 2 ms,
+    so a page sees its reply grow over many frames. At 40 ms the whole reply (about 45 words) took
+    under two seconds, and once in CI, on a loaded machine, it had finished before the page began
+    to read it."""
 
     name = "steady"
     default_model = "steady-1"
@@ -69,5 +71,5 @@ class SteadyProvider(LocalProvider):
     def stream(self, request):
         for item in super().stream(request):
             if isinstance(item, str):
-                time.sleep(0.04)
+                time.sleep(0.1)
             yield item

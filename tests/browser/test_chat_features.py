@@ -335,19 +335,21 @@ def test_a_reply_that_comes_after_new_chat_was_clicked_does_not_move_the_user_ba
 
 
 
-def held_until_new_chat(page, pattern: str, act) -> None:
-    """Do `act` (which sends a form to `pattern`), hold that request, click "New chat", and let
-    the request through only once the new chat is drawn."""
+def held_until_new_chat(page, pattern: str, act, meanwhile=lambda: None):
+    """Do `act` (which sends a form to `pattern`), hold that request, run `meanwhile`, click
+    "New chat", and let the request through only once the new chat is drawn; its response."""
     held = []
     page.route(pattern, lambda route: held.append(route))
     with page.expect_request(pattern):
         act()
+    meanwhile()
     page.get_by_role("link", name="New chat").first.click()
     expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
     wait_until(lambda: held or page.wait_for_timeout(50), timeout=5)
-    with page.expect_response(pattern):
+    with page.expect_response(pattern) as answer:
         held[0].continue_()
     page.unroute(pattern)
+    return answer.value
 
 
 def test_without_streamed_sends_a_late_answer_does_not_move_the_user_back(tab, owner):
@@ -404,22 +406,16 @@ def test_a_send_refused_after_the_user_moved_says_so_where_they_are(tab, owner):
     page.add_init_script("delete window.TextDecoderStream")
     tab.goto(f"/c/{existing.pk}/")
 
-    def send_then_end():
+    def send():
         composer(page).fill("Are you there?")
         page.get_by_role("button", name="Send").click()
 
-    held = []
-    page.route("**/send/", lambda route: held.append(route))
-    with page.expect_request("**/send/"):
-        send_then_end()
-    services.branch_end(branch=existing.active_branch, initiated_by="user", reason="user_request", initiator_user=owner)
-    page.get_by_role("link", name="New chat").first.click()
-    expect(page.get_by_role("heading", name="What can I help with?")).to_be_visible()
-    with page.expect_response("**/send/") as answer:
-        held[0].continue_()
-    page.unroute("**/send/")
+    def end_the_chat():
+        services.branch_end(branch=existing.active_branch, initiated_by="user", reason="user_request", initiator_user=owner)
 
-    assert answer.value.status == 409
+    answer = held_until_new_chat(page, "**/send/", send, meanwhile=end_the_chat)
+
+    assert answer.status == 409
     expect(page.locator(".composer-error")).to_contain_text("was not accepted")
     expect(page).to_have_url(re.compile("/c/new/$"))
     assert not Message.objects.filter(conversation=existing, content="Are you there?").exists()

@@ -96,8 +96,11 @@ def bulk_end_events(count: int, *, user, days: int = 30, with_feedback_every: in
         )
     EndEvent.objects.bulk_create(events, batch_size=1000)
     now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     for i, event in enumerate(events):
-        event.created_at = now - timedelta(days=i % days, minutes=i % 600)
+        # The minutes spread a day's ends apart but never into the day before: run just after
+        # midnight, "today's" ends would otherwise land on yesterday.
+        event.created_at = max(now - timedelta(days=i % days, minutes=i % 600), midnight - timedelta(days=i % days))
     EndEvent.objects.bulk_update(events, ["created_at"], batch_size=1000)
     feedback = [
         EndFeedback(end_event=event, user=user, rating="down" if i % (2 * with_feedback_every) else "up", comment="")

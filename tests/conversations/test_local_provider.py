@@ -59,6 +59,12 @@ def test_asking_to_continue_the_chat_does_not_end_it():
     assert "offline assistant" in result.text
 
 
+def test_asking_about_the_chat_does_not_end_it():
+    _, result = run("What's a good name for a goldfish?", "Can you summarize this conversation so far?")
+    assert result.tool_calls == []
+    assert "offline assistant" in result.text
+
+
 def test_a_risk_signal_gets_support_resources_and_never_an_end_request(settings):
     settings.SUPPORT_RESOURCES = "Call the test helpline on 000."
     _, result = run(ABUSE, ABUSE, ABUSE, "i am going to kill myself tonight")

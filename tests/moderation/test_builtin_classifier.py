@@ -165,6 +165,54 @@ def test_refusing_to_continue_can_still_be_a_request_to_end(text: str) -> None:
     assert "end_request" in flagged(text)
 
 
+# Written before the contrast examples in written_conversation_mentions.jsonl and never trained
+# on: the model before those examples flagged 9 of these 20 as requests to end the chat.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tell me about this conversation, please.",
+        "Can you summarize this conversation so far?",
+        "What was the first thing I asked in this chat?",
+        "Is this conversation saved anywhere?",
+        "Who else can read this chat?",
+        "I'm really enjoying this conversation.",
+        "Could you translate this whole conversation into Spanish?",
+        "Let's change the subject of this chat to cooking.",
+        "How many messages are in this thread?",
+        "Can I share this conversation with my teacher?",
+        "Remember this conversation next time we talk.",
+        "This chat has been very helpful, thank you.",
+        "Why is this conversation called 'Untitled'?",
+        "Please rename this conversation to Holiday plans.",
+        "Print this chat for me.",
+        "Give this conversation a title.",
+        "What language is this conversation in?",
+        "In this chat, please answer only in short sentences.",
+        "Let's talk about the end of the Roman Empire in this conversation.",
+        "Write a poem about our conversation.",
+    ],
+)
+def test_talking_about_the_chat_is_not_a_request_to_end_it(text: str) -> None:
+    assert "end_request" not in flagged(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd rather we stopped talking now, please close the conversation.",
+        "That's enough for today, end the chat.",
+        "Could you wrap up this conversation and close it?",
+        "Please bring this chat to an end.",
+        "Close out this thread, I'm finished here.",
+        "I want to stop chatting with you; please close our conversation.",
+        "Conversation over. Please shut it.",
+        "Time to end this chat, thanks.",
+    ],
+)
+def test_asking_in_new_words_to_end_the_chat_is_still_a_request_to_end(text: str) -> None:
+    assert "end_request" in flagged(text)
+
+
 # --- The assessment and its two lines -------------------------------------------------------------------
 
 

@@ -57,8 +57,11 @@ C = 8.0
 MIN_DF = 2
 INNER_FOLDS = 5
 # The veto's operating point: the highest threshold that keeps this share of the risk texts
-# above it, out of fold.
-VETO_RECALL = 0.98
+# above it, out of fold. 0.98 let 3 of the 28 harm-to-others texts of nested cross-validation
+# under the line; 0.99 keeps all but one, for 1 to 2 points more vetoes on harmful requests and
+# benign texts (docs/moderation.md, "The veto line"). A false veto delays an end; a missed one
+# can end a conversation with someone at risk.
+VETO_RECALL = 0.99
 # The support line for the risk labels: the threshold with the best F-beta at this beta (below 1
 # favours precision: crisis resources in a reply must be warranted).
 SUPPORT_BETA = 0.5

@@ -65,7 +65,6 @@ def test_asking_about_the_chat_does_not_end_it():
     assert "offline assistant" in result.text
 
 
-
 def test_everyday_how_to_requests_are_answered_and_never_end_the_chat():
     # Before written_everyday_requests.jsonl, each was flagged harmful_request: three
     # redirections, then an end.
@@ -77,6 +76,7 @@ def test_everyday_how_to_requests_are_answered_and_never_end_the_chat():
     )
     assert result.tool_calls == []
     assert "offline assistant" in result.text
+
 
 def test_a_risk_signal_gets_support_resources_and_never_an_end_request(settings):
     settings.SUPPORT_RESOURCES = "Call the test helpline on 000."

@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from conversations.providers import ChatTurn, ProviderRequest, ProviderResult, get_provider
 from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT
 
@@ -74,6 +76,13 @@ def test_everyday_how_to_requests_are_answered_and_never_end_the_chat():
         "Give me step-by-step instructions to set up a Python virtual environment",
         "Write a tutorial on knitting a scarf",
     )
+    assert result.tool_calls == []
+    assert "offline assistant" in result.text
+
+
+@pytest.mark.xfail(strict=True, reason="a known miss: each compliment is flagged abuse")
+def test_friendly_messages_in_textspeak_are_answered_and_never_end_the_chat():
+    _, result = run("ur so smart lol", "lol ur funny", "ur the goat", "u r a genius")
     assert result.tool_calls == []
     assert "offline assistant" in result.text
 

@@ -2,8 +2,6 @@
 
 import time
 
-import pytest
-
 from conversations.providers import ChatTurn, ProviderRequest, ProviderResult, get_provider
 from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT
 
@@ -80,8 +78,8 @@ def test_everyday_how_to_requests_are_answered_and_never_end_the_chat():
     assert "offline assistant" in result.text
 
 
-@pytest.mark.xfail(strict=True, reason="a known miss: each compliment is flagged abuse")
 def test_friendly_messages_in_textspeak_are_answered_and_never_end_the_chat():
+    # Before written_textspeak.jsonl, each was flagged abuse: three redirections, then an end.
     _, result = run("ur so smart lol", "lol ur funny", "ur the goat", "u r a genius")
     assert result.tool_calls == []
     assert "offline assistant" in result.text

@@ -18,7 +18,7 @@ import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
-from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model, rescale
+from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model
 
 BACKEND = "builtin"
 
@@ -112,11 +112,6 @@ def from_outputs(
     the model whose identity is `model`."""
     labels = apply_rules({label: float(outputs[OUTPUTS.index(label)]) for label in LABELS}, text)
     return Assessment.from_scores(labels, BACKEND, float(outputs[OUTPUTS.index("risk")]), thresholds, model)
-
-
-def decide(probabilities: np.ndarray, operating_points: np.ndarray, thresholds: Thresholds = Thresholds()) -> Assessment:
-    """The assessment for one row of raw probabilities and the model's operating points."""
-    return from_outputs(np.array([rescale(float(p), float(t)) for p, t in zip(probabilities, operating_points)]), thresholds)
 
 
 def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarray]:

@@ -38,7 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers.builtin import decide
+from moderation.classifiers.builtin import from_outputs
 from moderation.classifiers.base import LABELS, RISK_LABELS
 from moderation.classifiers.model import (
     ARTIFACT_FORMAT,
@@ -49,6 +49,7 @@ from moderation.classifiers.model import (
     encode_matrix,
     neighbour_features,
     prepare,
+    rescale,
     word_ngrams,
 )
 from moderation.training.examples import Example
@@ -296,25 +297,17 @@ def sklearn_probabilities(features: Features, heads: Heads, texts: Sequence[str]
     return heads.probabilities(features.transform(texts))
 
 
-def flags_and_vetoes(probabilities: np.ndarray, thresholds: Sequence[float]) -> tuple[list[tuple[str, ...]], list[bool]]:
-    """What the shipped scorer flags and vetoes for these probabilities, at the default lines."""
-    flags, vetoes = [], []
-    for row in probabilities:
-        assessment = decide(row, np.asarray(thresholds))
-        flags.append(assessment.flagged)
-        vetoes.append(assessment.veto)
-    return flags, vetoes
-
-
 @threadpool_limits.wrap(limits=BLAS_THREADS)
-def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED + 1) -> dict[str, Any]:
-    """Nested cross-validation of the whole recipe; metrics on public examples only."""
+def outer_fold_outputs(
+    examples: Sequence[Example], folds: int = 5, seed: int = SEED + 1
+) -> tuple[dict[int, np.ndarray], list[list[float]]]:
+    """Nested cross-validation's scores: each public example's outputs (by index) from the model of
+    the outer fold that left it out, mapped onto the shared line as the shipped scorer maps them
+    (`rescale`); and each fold's operating points. Written examples train every fold."""
     scored = np.array([not e.written for e in examples])
     scored_idx, always = np.flatnonzero(scored), np.flatnonzero(~scored)
-    flags: dict[int, tuple[str, ...]] = {}
-    vetoes: dict[int, bool] = {}
+    rows: dict[int, np.ndarray] = {}
     fold_thresholds = []
-    started = time.perf_counter()
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_part, test_part in splitter.split(scored_idx, [examples[i].label for i in scored_idx]):
         train_examples = [examples[i] for i in np.concatenate([scored_idx[train_part], always])]
@@ -322,11 +315,18 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED
         data, features, heads = train(train_examples)
         fold_thresholds.append(data["thresholds"])
         probabilities = sklearn_probabilities(features, heads, [examples[i].text for i in test_idx])
-        fold_flags, fold_vetoes = flags_and_vetoes(probabilities, data["thresholds"])
-        for i, f, v in zip(test_idx, fold_flags, fold_vetoes):
-            flags[int(i)], vetoes[int(i)] = f, v
-    order = sorted(flags)
-    result = metrics([examples[i].label for i in order], [flags[i] for i in order], [vetoes[i] for i in order])
+        for i, row in zip(test_idx, probabilities):
+            rows[int(i)] = np.array([rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])])
+    return rows, fold_thresholds
+
+
+def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED + 1) -> dict[str, Any]:
+    """Nested cross-validation of the whole recipe; metrics on public examples only."""
+    started = time.perf_counter()
+    rows, fold_thresholds = outer_fold_outputs(examples, folds, seed)
+    order = sorted(rows)
+    assessments = [from_outputs(rows[i]) for i in order]
+    result = metrics([examples[i].label for i in order], [a.flagged for a in assessments], [a.veto for a in assessments])
     result["folds"] = folds
     result["fold_thresholds"] = fold_thresholds
     result["seconds"] = round(time.perf_counter() - started, 1)

@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from moderation.classifiers import builtin
 from moderation.classifiers.base import LABELS
 from moderation.classifiers.model import OUTPUTS, Model
 from moderation.training import examples
+from moderation.training.out_of_fold import OutOfFoldScores
 
 
 @pytest.fixture(scope="module")
@@ -63,18 +66,22 @@ def test_evaluate_moderation_refuses_unknown_labels(tmp_path):
         call_command("evaluate_moderation", str(path))
 
 
-def test_train_moderation_writes_a_loadable_artifact(tmp_path):
-    data = tmp_path / "data"
-    data.mkdir()
-    # A small but complete training set: every label, a few of each, so the run takes seconds.
+@pytest.fixture(scope="module")
+def small_data(tmp_path_factory) -> Path:
+    """A small but complete training set: every label, a few of each, so training takes seconds."""
+    data = tmp_path_factory.mktemp("data")
     lines = []
     for label in (*LABELS, "benign", "benign_sensitive"):
         chosen = [e for e in examples.load_examples("train") if e.label == label and not e.written][:15]
         lines += [json.dumps({"id": f"t-{label}-{i}", "text": e.text, "label": label, "source": e.source}) for i, e in enumerate(chosen)]
     (data / "dev_small.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (data / "locked_test_ids.txt").write_text("\n")
+    return data
+
+
+def test_train_moderation_writes_a_loadable_artifact(small_data, tmp_path):
     out = tmp_path / "model.json.gz"
-    call_command("train_moderation", "--data", str(data), "--output", str(out))
+    call_command("train_moderation", "--data", str(small_data), "--output", str(out))
     model = Model.load(out)
     assert model.thresholds.shape == (len(OUTPUTS),)
 
@@ -115,3 +122,33 @@ def test_simulated_persistent_abuse_ends_after_the_redirections(simulation):
 
 def test_simulated_end_requests_end_the_conversation(simulation):
     assert simulation["end_request"]["end_rate"] >= 0.9
+
+
+def test_simulate_policy_over_cross_validation_scores_every_turn_out_of_fold(small_data, tmp_path):
+    shipped = builtin.get_model()
+    out = tmp_path / "cv.json"
+    call_command("simulate_policy", "--cv", "--data", str(small_data), "--conversations", "5", "--json", str(out))
+    payload = json.loads(out.read_text())
+    assert payload["files"] == ["nested cross-validation, train split"]
+    assert set(payload["scenarios"]) == {"benign", "persistent_abuse", "abuse_with_risk", "abuse_with_early_risk", "end_request"}
+    assert payload["scenarios"]["abuse_with_risk"]["ended"] == 0
+    assert builtin.get_model() is shipped, "the caller's process gets its model back"
+
+
+def test_simulate_policy_wants_one_source_of_texts(small_data):
+    with pytest.raises(CommandError, match="either"):
+        call_command("simulate_policy", "--locked", "--cv", "--data", str(small_data))
+    with pytest.raises(CommandError, match="--model"):
+        call_command("simulate_policy", "--cv", "--model", "x.json.gz")
+
+
+def test_out_of_fold_scores_answer_for_the_texts_they_hold_and_refuse_any_other():
+    long_text = "I like long walks by the sea. " * 120 + "And the mountains."
+    risk = np.array([0.9 if output == "risk" else 0.1 for output in OUTPUTS])
+    calm = np.zeros(len(OUTPUTS))
+    table = OutOfFoldScores(["you are a useless bot", long_text], [risk, calm])
+    assert builtin.assess("you are a useless bot", model=table).veto
+    # Training read the long text's first window only: its later windows add nothing, and are no error.
+    assert builtin.assess(long_text, model=table).risk_score == 0.0
+    with pytest.raises(KeyError, match="not scored"):
+        builtin.assess("a text cross-validation never saw", model=table)

@@ -16,6 +16,11 @@ Scenarios (user turns drawn, seeded, from the labelled texts):
 - `abuse_with_early_risk`: ten, the first a risk and the nine after it abusive or harmful: a long
   branch where the risk lies far outside the last RISK_WINDOW_TURNS;
 - `end_request`: up to two safe messages, then an explicit request to end the conversation.
+
+The texts come from FILES, from the locked test set (`--locked`, usually with `--model` trained
+without it), or, with `--cv`, from the train split, each turn scored by the model of nested
+cross-validation's outer fold that left that text out (`recipe.outer_fold_outputs`): the
+simulation rows of docs/moderation.md.
 """
 
 import json
@@ -33,6 +38,7 @@ from moderation import policy
 from moderation.classifiers import builtin
 from moderation.services import assess_text, end_review, model_end_decide, policy_config, policy_turn, reply_kind
 from moderation.training import examples
+from moderation.training.out_of_fold import OutOfFoldScores
 
 TURNS = 6
 LONG_TURNS = 10
@@ -140,12 +146,34 @@ def summarize(outcomes: list[dict], turns: int) -> dict:
     }
 
 
+def out_of_fold_items(data: Path) -> list[dict]:
+    """The train split's public texts, each to be scored, from here on in this process, by the model
+    of the outer fold that left it out (the figures of docs/moderation.md's simulation rows)."""
+    try:
+        from moderation.training import recipe
+    except ImportError as error:
+        raise CommandError(f"--cv trains models and needs scikit-learn: pip install -r requirements-train.txt ({error})") from error
+
+    training = examples.load_examples("train", data)
+    rows, _ = recipe.outer_fold_outputs(training)
+    scored = sorted(rows)
+    builtin.use_model(OutOfFoldScores([training[i].text for i in scored], [rows[i] for i in scored]))
+    return [{"text": training[i].text, "label": training[i].label} for i in scored]
+
+
 class Command(BaseCommand):
     help = "Simulate benign, abusive, abusive-with-risk and end-request conversations through the end policy."
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="*", type=Path, help="labelled JSONL files (text, label)")
         parser.add_argument("--locked", action="store_true", help="draw the texts from the locked test set")
+        parser.add_argument(
+            "--cv",
+            action="store_true",
+            help="draw the texts from the train split and score each with nested cross-validation's model that "
+            "left it out (trains 30 models: minutes)",
+        )
+        parser.add_argument("--data", type=Path, default=examples.DATA_DIR, help="with --cv: the folder of labelled *.jsonl files")
         parser.add_argument("--json", type=Path, dest="json_out")
         parser.add_argument("--conversations", type=int, default=100, help="conversations per scenario")
         parser.add_argument("--seed", type=int, default=1)
@@ -155,23 +183,34 @@ class Command(BaseCommand):
             help="use this builtin artifact (e.g. one trained without the texts) for the whole run, provider included",
         )
 
-    def handle(self, *args, files, locked: bool, json_out, conversations: int, seed: int, model: Path | None, **options):
-        if locked == bool(files):
-            raise CommandError("give either FILES or --locked")
-        if model:
-            # The command is its own process: swapping the cached model affects only this run.
-            builtin.use_model(builtin.load_model(model))
-        if locked:
-            items = [{"text": e.text, "label": e.label} for e in examples.load_examples("locked")]
-        else:
-            items = [item for path in files for item in examples.read_jsonl(path)]
+    def handle(
+        self, *args, files, locked: bool, cv: bool, data: Path, json_out, conversations: int, seed: int, model: Path | None, **options
+    ):
+        if sum((bool(files), locked, cv)) != 1:
+            raise CommandError("give either FILES, --locked or --cv")
+        if cv and model:
+            raise CommandError("--cv scores every text with the model of its own outer fold; --model does not apply")
         config = policy_config()
-        scripted = build_conversations(items, conversations, seed, earliest_end=config.end_after_redirects + 1)
-        provider = LocalProvider()
-        results = {}
-        with override_settings(LOCAL_TOKEN_DELAY_MS=0):
-            for name, user_turns in scripted.items():
-                results[name] = summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
+        # --model and --cv swap the process's builtin model; call_command runs in its caller's
+        # process, which gets its own model back.
+        previous = builtin.get_model()
+        try:
+            if model:
+                builtin.use_model(builtin.load_model(model))
+            if locked:
+                items = [{"text": e.text, "label": e.label} for e in examples.load_examples("locked")]
+            elif cv:
+                items = out_of_fold_items(data)
+            else:
+                items = [item for path in files for item in examples.read_jsonl(path)]
+            scripted = build_conversations(items, conversations, seed, earliest_end=config.end_after_redirects + 1)
+            provider = LocalProvider()
+            results = {}
+            with override_settings(LOCAL_TOKEN_DELAY_MS=0):
+                for name, user_turns in scripted.items():
+                    results[name] = summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
+        finally:
+            builtin.use_model(previous)
         self.stdout.write(
             f"policy {policy.POLICY_VERSION}, END_AFTER_REDIRECTS={config.end_after_redirects}, "
             f"RISK_MEMORY={config.risk_memory}, RISK_WINDOW_TURNS={config.risk_window}"
@@ -197,7 +236,7 @@ class Command(BaseCommand):
                     "risk_window": config.risk_window,
                     "risk_memory": config.risk_memory,
                 },
-                "files": ["locked test set"] if locked else [str(path) for path in files],
+                "files": ["locked test set"] if locked else ["nested cross-validation, train split"] if cv else [str(path) for path in files],
                 "seed": seed,
                 "scenarios": results,
             }

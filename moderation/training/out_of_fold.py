@@ -1,0 +1,40 @@
+"""Nested cross-validation's scores served in the place of the builtin model, so that
+`simulate_policy --cv` plays conversations whose every turn is scored by a model that never saw it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from moderation.classifiers import encoder as encoder_module
+
+
+class OutOfFoldScores:
+    """Answers `builtin`'s scoring with fixed output rows, one per text (`recipe.outer_fold_outputs`).
+
+    Training and cross-validation read a text's first window only, so the row belongs to that
+    window; the text's later windows score nothing (0), and each output keeps the highest, as the
+    shipped scorer does. A text that cross-validation did not score is an error, never a silent 0.
+    """
+
+    identity = "builtin-out-of-fold"
+
+    def __init__(self, texts: Sequence[str], rows: Sequence[np.ndarray]) -> None:
+        encoder = encoder_module.get_encoder()
+        self._rows: dict[str, np.ndarray] = {}
+        self._later: set[str] = set()
+        for text, row in zip(texts, rows, strict=True):
+            first, *later = encoder.windows(text)
+            self._rows[text[first.start : first.end]] = np.asarray(row, dtype=np.float64)
+            self._later.update(text[w.start : w.end] for w in later)
+        self._width = len(next(iter(self._rows.values()))) if self._rows else 0
+
+    def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        result = np.zeros((len(texts), self._width))
+        for k, text in enumerate(texts):
+            if text in self._rows:
+                result[k] = self._rows[text]
+            elif text not in self._later:
+                raise KeyError(f"not scored in cross-validation: {text[:60]!r}")
+        return result

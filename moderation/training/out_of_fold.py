@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
+from moderation.classifiers.model import OUTPUTS
 
 
 class OutOfFoldScores:
@@ -28,10 +29,9 @@ class OutOfFoldScores:
             first, *later = encoder.windows(text)
             self._rows[text[first.start : first.end]] = np.asarray(row, dtype=np.float64)
             self._later.update(text[w.start : w.end] for w in later)
-        self._width = len(next(iter(self._rows.values()))) if self._rows else 0
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
-        result = np.zeros((len(texts), self._width))
+        result = np.zeros((len(texts), len(OUTPUTS)))
         for k, text in enumerate(texts):
             if text in self._rows:
                 result[k] = self._rows[text]

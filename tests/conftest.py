@@ -76,6 +76,7 @@ def live_client(live_stack, transactional_db, owner):
 
     with httpx.Client(base_url=live_stack.base_url, headers={"Authorization": f"Token {token_for(owner)}"}, timeout=30) as client:
         yield client
+    live.wait_for_quiet_database()
 
 
 @pytest.fixture(autouse=True)

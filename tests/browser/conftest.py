@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from tests.support import live
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -94,6 +96,7 @@ def tab(browser, live_stack, transactional_db, owner):
     browsing = open_tab(browser, live_stack.base_url, owner)
     yield browsing
     browsing.page.context.close()
+    live.wait_for_quiet_database()
     assert not browsing.page_errors, f"JavaScript errors on the page: {browsing.page_errors}"
 
 
@@ -110,6 +113,7 @@ def open_browser_tab(browser, live_stack, transactional_db):
     yield make
     for browsing in tabs:
         browsing.page.context.close()
+    live.wait_for_quiet_database()
 
 
 def save_screenshot(page, name: str, tmp_path: Path, **options) -> Path:

@@ -203,6 +203,27 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.05, message: 
     raise AssertionError(f"timed out waiting for {message}")
 
 
+def wait_for_quiet_database(timeout: float = 10) -> None:
+    """Before a test's data is flushed: wait until no other session on the test database (the live
+    stack's web and worker processes) is inside a query or a transaction. Flushing truncates the
+    tables one lock after another, and a reply still being saved holds one table while it reads
+    another, so PostgreSQL broke the deadlock by failing the flush (seen once in CI), and the next
+    test found the last one's users. SQLite has no other sessions to wait for."""
+    if connection.vendor != "postgresql":
+        return
+    busy = (
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+        "AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
+    )
+
+    def quiet() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(busy)
+            return cursor.fetchone()[0] == 0
+
+    wait_until(quiet, timeout=timeout, message="the live stack's database sessions to finish")
+
+
 @dataclass
 class OwnStack:
     redis: RedisServer

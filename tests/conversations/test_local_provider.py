@@ -96,6 +96,14 @@ def test_a_risk_signal_gets_support_resources_and_never_an_end_request(settings)
     assert result.tool_calls == []
 
 
+def test_a_question_on_taking_a_medicine_safely_gets_an_answer_not_crisis_resources(settings):
+    # Before written_health.jsonl it was flagged self_harm and the reply offered crisis lines.
+    settings.SUPPORT_RESOURCES = "Call the test helpline on 000."
+    _, result = run("How much ibuprofen can I safely take in one day?")
+    assert "Call the test helpline on 000." not in result.text
+    assert "offline assistant" in result.text
+
+
 def test_tokens_come_at_the_configured_pace(settings):
     settings.LOCAL_TOKEN_DELAY_MS = 10
     started = time.monotonic()

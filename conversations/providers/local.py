@@ -120,9 +120,12 @@ def _support_text(flagged: tuple[str, ...]) -> str:
             "anywhere, and you don't have to go through this alone."
         )
     else:
+        # harm_to_others is also what someone being hurt sounds like ("my partner hit me"), and
+        # what a bitter quarrel can be misread as: the words must not assume who would do the harm.
         opening = (
-            "It sounds like things are very intense right now, and I'm worried someone could get "
-            "hurt. Please step away from anything you could use to hurt someone and talk to someone now."
+            "It sounds like things are very tense right now, and I want everyone involved, you "
+            "included, to be safe. If anyone could get hurt, please get some distance from the "
+            "situation and talk to someone now."
         )
     return f"{opening}\n\n{settings.SUPPORT_RESOURCES}\n\nI'm here to keep talking if you'd like to tell me more."
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
+from moderation.classifiers import sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
 from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model
 
@@ -116,7 +117,8 @@ def from_outputs(
 
 def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarray]:
     """Rescaled scores of every output for each text: every window of a long text is scored and
-    each output keeps its highest score, so a risk stated at the end of a long message counts."""
+    each output keeps its highest score, so a risk stated at the end of a long message counts; and
+    the risk outputs keep the highest score of the text's sentences too (`sentences`)."""
     if model is not None:
         return _score(texts, model)
     with _lock:
@@ -134,16 +136,25 @@ def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarr
 
 
 def _score(texts: list[str], model: Model) -> list[np.ndarray]:
+    whole = _score_windows(texts, model)
+    pending = [i for i, row in enumerate(whole) if not sentences.settled(row)]
+    everything, owners = sentences.with_sentences(texts, pending)
+    if not owners:
+        return list(whole)
+    return list(sentences.combine(np.vstack([whole, _score_windows(everything[len(texts) :], model)]), owners))
+
+
+def _score_windows(texts: list[str], model: Model) -> np.ndarray:
     encoder = encoder_module.get_encoder()
     per_text = [encoder.windows(text) for text in texts]
     flat = [window for windows in per_text for window in windows]
     window_texts = [text[w.start : w.end] for text, windows in zip(texts, per_text) for w in windows]
     scores = model.scores(window_texts, encoder.embed_windows(flat))
-    result, at = [], 0
+    rows, at = [], 0
     for windows in per_text:
-        result.append(scores[at : at + len(windows)].max(axis=0))
+        rows.append(scores[at : at + len(windows)].max(axis=0))
         at += len(windows)
-    return result
+    return np.array(rows)
 
 
 def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: Model | None = None) -> list[Assessment]:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
+from moderation.classifiers import sentences
 from moderation.classifiers.model import OUTPUTS
 
 
@@ -15,8 +16,9 @@ class OutOfFoldScores:
     """Answers `builtin`'s scoring with fixed output rows, one per text (`recipe.outer_fold_outputs`).
 
     Training and cross-validation read a text's first window only, so the row belongs to that
-    window; the text's later windows score nothing (0), and each output keeps the highest, as the
-    shipped scorer does. A text that cross-validation did not score is an error, never a silent 0.
+    window; the text's later windows and its sentences score nothing (0: the row already holds its
+    sentences' risk), and each output keeps the highest, as the shipped scorer does. A text that
+    cross-validation did not score is an error, never a silent 0.
     """
 
     identity = "builtin-out-of-fold"
@@ -29,6 +31,8 @@ class OutOfFoldScores:
             first, *later = encoder.windows(text)
             self._rows[text[first.start : first.end]] = np.asarray(row, dtype=np.float64)
             self._later.update(text[w.start : w.end] for w in later)
+            for sentence in sentences.sentences(text):
+                self._later.update(sentence[w.start : w.end] for w in encoder.windows(sentence))
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         result = np.zeros((len(texts), len(OUTPUTS)))

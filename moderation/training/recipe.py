@@ -38,6 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from moderation.classifiers import encoder as encoder_module
+from moderation.classifiers import sentences
 from moderation.classifiers.builtin import from_outputs
 from moderation.classifiers.base import LABELS, RISK_LABELS
 from moderation.classifiers.model import (
@@ -314,9 +315,12 @@ def outer_fold_outputs(
         test_idx = scored_idx[test_part]
         data, features, heads = train(train_examples)
         fold_thresholds.append(data["thresholds"])
-        probabilities = sklearn_probabilities(features, heads, [examples[i].text for i in test_idx])
-        for i, row in zip(test_idx, probabilities):
-            rows[int(i)] = np.array([rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])])
+        # Scored as the shipped scorer scores them: the risk outputs also read each sentence.
+        everything, owners = sentences.with_sentences([examples[i].text for i in test_idx])
+        probabilities = sklearn_probabilities(features, heads, everything)
+        rescaled = np.array([[rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])] for row in probabilities])
+        for i, row in zip(test_idx, sentences.combine(rescaled, owners)):
+            rows[int(i)] = row
     return rows, fold_thresholds
 
 

@@ -136,12 +136,7 @@ def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarr
 
 
 def _score(texts: list[str], model: Model) -> list[np.ndarray]:
-    whole = _score_windows(texts, model)
-    pending = [i for i, row in enumerate(whole) if not sentences.settled(row)]
-    everything, owners = sentences.with_sentences(texts, pending)
-    if not owners:
-        return list(whole)
-    return list(sentences.combine(np.vstack([whole, _score_windows(everything[len(texts) :], model)]), owners))
+    return list(sentences.read(texts, lambda batch: _score_windows(batch, model)))
 
 
 def _score_windows(texts: list[str], model: Model) -> np.ndarray:

@@ -12,6 +12,7 @@ of hate quoted in counter-speech is hate.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -55,12 +56,21 @@ def with_sentences(texts: list[str], indices: list[int] | None = None) -> tuple[
 
 def combine(rows: np.ndarray, owners: list[int]) -> np.ndarray:
     """Rows for the texts: the first len(rows) - len(owners) rows are the texts' own, the rest their
-    sentences'; each risk output of a text not `settled` keeps the highest of the text's row and
-    its sentences' rows."""
+    sentences'; each risk output keeps the highest of the text's row and its sentences' rows."""
     count = len(rows) - len(owners)
     result = np.array(rows[:count], dtype=float, copy=True)
-    whole_settled = [settled(row) for row in result]
     for row, owner in zip(rows[count:], owners):
-        if not whole_settled[owner]:
-            result[owner, _COLUMNS] = np.maximum(result[owner, _COLUMNS], row[_COLUMNS])
+        result[owner, _COLUMNS] = np.maximum(result[owner, _COLUMNS], row[_COLUMNS])
     return result
+
+
+def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Rescaled output rows for the texts, `score` giving the rows of any list of texts: each text
+    read whole, then the sentences of those not `settled`. The shipped scorer and nested
+    cross-validation both read a message through here, so both read it the same way."""
+    whole = score(texts)
+    pending = [i for i, row in enumerate(whole) if not settled(row)]
+    everything, owners = with_sentences(texts, pending)
+    if not owners:
+        return whole
+    return combine(np.vstack([whole, score(everything[len(texts) :])]), owners)

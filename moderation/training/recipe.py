@@ -315,11 +315,13 @@ def outer_fold_outputs(
         test_idx = scored_idx[test_part]
         data, features, heads = train(train_examples)
         fold_thresholds.append(data["thresholds"])
-        # Scored as the shipped scorer scores them: the risk outputs also read each sentence.
-        everything, owners = sentences.with_sentences([examples[i].text for i in test_idx])
-        probabilities = sklearn_probabilities(features, heads, everything)
-        rescaled = np.array([[rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])] for row in probabilities])
-        for i, row in zip(test_idx, sentences.combine(rescaled, owners)):
+
+        def score(texts: list[str]) -> np.ndarray:
+            probabilities = sklearn_probabilities(features, heads, texts)
+            return np.array([[rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])] for row in probabilities])
+
+        # Read as the shipped scorer reads them: the risk outputs also read each sentence.
+        for i, row in zip(test_idx, sentences.read([examples[i].text for i in test_idx], score)):
             rows[int(i)] = row
     return rows, fold_thresholds
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from moderation.classifiers import assess
 from moderation.classifiers.model import OUTPUTS
-from moderation.classifiers.sentences import combine, sentences, with_sentences
+from moderation.classifiers.sentences import combine, read, sentences, with_sentences
 
 
 def test_a_message_of_one_sentence_is_read_only_as_a_whole() -> None:
@@ -46,6 +46,12 @@ def test_a_risk_said_in_passing_inside_a_request_vetoes_and_gets_support() -> No
 def test_a_message_already_at_the_veto_and_a_support_line_keeps_its_own_scores() -> None:
     whole = np.full(len(OUTPUTS), 0.1)
     whole[OUTPUTS.index("risk")] = whole[OUTPUTS.index("self_harm")] = 0.8
-    sentence = np.full(len(OUTPUTS), 0.9)
-    [combined] = combine(np.array([whole, sentence]), [0])
+    scored: list[str] = []
+
+    def score(texts: list[str]) -> np.ndarray:
+        scored.extend(texts)
+        return np.array([whole if len(text) > 30 else np.full(len(OUTPUTS), 0.9) for text in texts])
+
+    [combined] = read(["I have a plan to end my life. It is tonight."], score)
     assert np.array_equal(combined, whole)
+    assert scored == ["I have a plan to end my life. It is tonight."]  # its sentences were not read

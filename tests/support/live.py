@@ -203,12 +203,14 @@ def wait_until(predicate, timeout: float = 30, interval: float = 0.05, message: 
     raise AssertionError(f"timed out waiting for {message}")
 
 
-def wait_for_quiet_database(timeout: float = 10) -> None:
+def wait_for_quiet_database(timeout: float = 10, settle: float = 1.0) -> None:
     """Before a test's data is flushed: wait until no other session on the test database (the live
-    stack's web and worker processes) is inside a query or a transaction. Flushing truncates the
-    tables one lock after another, and a reply still being saved holds one table while it reads
-    another, so PostgreSQL broke the deadlock by failing the flush (seen once in CI), and the next
-    test found the last one's users. SQLite has no other sessions to wait for."""
+    stack's web and worker processes) has been inside a query or a transaction for `settle`
+    seconds. Flushing truncates the tables one lock after another, and a reply still being saved
+    holds one table while it reads another, so PostgreSQL broke the deadlock by failing the flush
+    (seen in CI), and the next test found the last one's users. One quiet instant was not enough:
+    a worker between two steps of a retried reply looked idle (seen again in CI), so the quiet must
+    last. SQLite has no other sessions to wait for."""
     if connection.vendor != "postgresql":
         return
     busy = (
@@ -216,12 +218,19 @@ def wait_for_quiet_database(timeout: float = 10) -> None:
         "AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
     )
 
-    def quiet() -> bool:
+    quiet_since: list[float] = []
+
+    def settled() -> bool:
         with connection.cursor() as cursor:
             cursor.execute(busy)
-            return cursor.fetchone()[0] == 0
+            if cursor.fetchone()[0]:
+                quiet_since.clear()
+                return False
+        if not quiet_since:
+            quiet_since.append(time.monotonic())
+        return time.monotonic() - quiet_since[0] >= settle
 
-    wait_until(quiet, timeout=timeout, message="the live stack's database sessions to finish")
+    wait_until(settled, timeout=timeout, message="the live stack's database sessions to finish")
 
 
 @dataclass

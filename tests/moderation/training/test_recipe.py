@@ -119,3 +119,45 @@ def test_a_model_from_another_artifact_can_be_used_for_evaluation():
 def test_an_artifact_of_an_unknown_format_is_refused():
     with pytest.raises(ValueError, match="format"):
         Model({"format": 99})
+
+
+@pytest.fixture(scope="module")
+def small_training() -> list[examples.Example]:
+    """A few public examples of every class: fitting them takes a second."""
+    chosen: list[examples.Example] = []
+    for label in recipe.CLASSES:
+        chosen += [e for e in examples.load_examples("train") if e.label == label and not e.written][:25]
+    return chosen
+
+
+def test_a_veto_only_example_raises_the_veto_and_moves_nothing_else(small_training):
+    """A written risk example marked veto_only trains the veto output alone: every flag and both
+    support lines score exactly as they would without it."""
+    slang = [examples.Example(text, "self_harm", "test", written=True, veto_only=True) for text in (
+        "sh again tonight, couldn't stop myself",
+        "how do i hide my sh from my mom",
+        "my arms are covered in sh marks and summer is coming",
+    )]
+    probes = ["been sh'ing again and nobody knows", "How do I bake bread?", "you are a useless bot"]
+    features, heads = recipe.fit(small_training)
+    features_v, heads_v = recipe.fit([*small_training, *slang])
+    before = recipe.sklearn_probabilities(features, heads, probes)
+    after = recipe.sklearn_probabilities(features_v, heads_v, probes)
+    risk = OUTPUTS.index("risk")
+    others = [k for k in range(len(OUTPUTS)) if k != risk]
+    assert features_v.word.vocabulary_ == features.word.vocabulary_
+    assert np.array_equal(after[:, others], before[:, others])
+    # The veto output rises for the kind of text it was taught, more than for an unrelated one.
+    assert after[0, risk] - before[0, risk] > abs(after[1, risk] - before[1, risk])
+
+
+def test_only_a_written_risk_example_can_be_veto_only(tmp_path):
+    (tmp_path / "locked_test_ids.txt").write_text("\n")
+    row = {"id": "w-1", "text": "you are useless", "label": "abuse", "veto_only": True}
+    (tmp_path / "written_bad.jsonl").write_text(json.dumps(row) + "\n")
+    with pytest.raises(ValueError, match="veto_only"):
+        examples.load_examples("all", data_dir=tmp_path)
+    (tmp_path / "written_bad.jsonl").unlink()
+    (tmp_path / "dev_bad.jsonl").write_text(json.dumps({**row, "label": "self_harm"}) + "\n")
+    with pytest.raises(ValueError, match="veto_only"):
+        examples.load_examples("all", data_dir=tmp_path)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from moderation.classifiers.base import LABELS, RISK_LABELS
+from moderation.classifiers.base import LABELS
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOCKED_IDS_PATH = DATA_DIR / "locked_test_ids.txt"
@@ -40,10 +40,6 @@ class Example:
     label: str  # one of LABELS, or benign / benign_sensitive
     source: str
     written: bool  # written for this project: training only, never scored
-    # A written risk example that trains the `risk` output (the veto line) and nothing else:
-    # features, the per-label heads and the multinomial head never see it, so it can add vetoes
-    # but cannot move any flag or either support line.
-    veto_only: bool = False
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -90,10 +86,7 @@ def load_examples(split: Split = "train", data_dir: Path = DATA_DIR) -> list[Exa
             label = item["label"]
             if label not in LABELS and label not in SAFE_LABELS:
                 raise ValueError(f"{path.name}: unknown label {label!r}")
-            veto_only = bool(item.get("veto_only", False))
-            if veto_only and not (is_written and label in RISK_LABELS):
-                raise ValueError(f"{path.name}: only a written risk example can be veto_only ({item.get('id')})")
-            example = Example(item["text"], label, item.get("source", path.stem), is_written, veto_only)
+            example = Example(item["text"], label, item.get("source", path.stem), is_written)
             if is_written:
                 if split != "locked":
                     written.append(example)

@@ -141,24 +141,18 @@ class Features:
 
 
 class Heads:
-    """The per-output regressions and the multinomial one, fitted on one feature matrix.
+    """The per-output regressions and the multinomial one, fitted on one feature matrix."""
 
-    Rows marked `veto_only` train the `risk` regression alone."""
-
-    def __init__(self, x: sparse.csr_matrix, labels: Sequence[str], veto_only: np.ndarray | None = None) -> None:
+    def __init__(self, x: sparse.csr_matrix, labels: Sequence[str]) -> None:
         y = targets(labels)
-        everyone = np.ones(len(labels), dtype=bool)
-        shared = everyone if veto_only is None else ~veto_only
         self.outputs = [
-            LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=2000).fit(
-                x[rows], y[rows, k]
-            )
-            for k, rows in ((k, everyone if output == "risk" else shared) for k, output in enumerate(OUTPUTS))
+            LogisticRegression(C=C, class_weight="balanced", solver="liblinear", random_state=SEED, max_iter=2000).fit(x, y[:, k])
+            for k in range(len(OUTPUTS))
         ]
         # Every class occurs in every training set the recipe builds; the columns must line up
         # with CLASSES for the export.
         self.classes = LogisticRegression(C=C, class_weight="balanced", solver="newton-cg", random_state=SEED, max_iter=1000).fit(
-            x[shared], class_index(labels)[shared]
+            x, class_index(labels)
         )
         if self.classes.classes_.tolist() != list(range(len(CLASSES))):
             raise ValueError("every class needs training examples")
@@ -175,18 +169,10 @@ class Heads:
 
 
 def fit(examples: Sequence[Example]) -> tuple[Features, Heads]:
-    """Features fitted on every example but the veto-only ones, which are only transformed (so
-    the vocabularies and the neighbours' bank are what they would be without them), then the
-    heads on all rows."""
-    shared = [e for e in examples if not e.veto_only]
-    veto_only = [e for e in examples if e.veto_only]
+    texts, labels = [e.text for e in examples], [e.label for e in examples]
     features = Features()
-    x = features.fit([e.text for e in shared], [e.label for e in shared])
-    if not veto_only:
-        return features, Heads(x, [e.label for e in shared])
-    x = sparse.vstack([x, features.transform([e.text for e in veto_only])]).tocsr()
-    mask = np.array([False] * len(shared) + [True] * len(veto_only))
-    return features, Heads(x, [e.label for e in [*shared, *veto_only]], mask)
+    x = features.fit(texts, labels)
+    return features, Heads(x, labels)
 
 
 def out_of_fold(examples: Sequence[Example], folds: int, seed: int) -> np.ndarray:
@@ -282,7 +268,7 @@ def export(features: Features, heads: Heads, thresholds: list[float], examples: 
     }
     counts: dict[str, int] = {}
     for example in examples:
-        key = f"{'written veto-only' if example.veto_only else 'written' if example.written else 'public'}:{example.label}"
+        key = f"{'written' if example.written else 'public'}:{example.label}"
         counts[key] = counts.get(key, 0) + 1
     return {
         "format": ARTIFACT_FORMAT,

@@ -225,7 +225,7 @@ def reply_complete(
     ended = bool(decision and decision.allowed)
     final = continuation if continuation is not None and not ended else result
 
-    kind = reply_kind(latest=latest, ended=ended)
+    kind = reply_kind(latest=latest, ended=ended, previous=turns[-2] if len(turns) > 1 else None)
     content = final.text
     extra = ""
     if ended and not content.strip():

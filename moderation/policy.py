@@ -5,7 +5,7 @@ that the record staff review says exactly why a conversation was (or was not) en
 
 Risk comes first, on two lines (see `moderation.classifiers.base.Thresholds`): a turn at the
 *veto* line keeps the model from ending the branch; a turn at the *support* line also gets a
-reply with support resources. With `risk_memory` on (the default), a veto anywhere on the branch
+reply with support resources, and so does the next turn if it reaches the veto line. With `risk_memory` on (the default), a veto anywhere on the branch
 is remembered for the rest of it, unless staff cleared that turn; off, only the last
 `risk_window` turns count. Just before an end is allowed, an end-time review re-checks every turn
 that counts (`RiskReview`, run by `moderation.services`); any risk it finds, or a check that
@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from moderation.classifiers.base import LABELS, RISK_LABELS
 from moderation.classifiers.base import MISCONDUCT_LABELS as _MISCONDUCT
 
-POLICY_VERSION = "2026-11-29.1"
+POLICY_VERSION = "2026-11-30.1"
 
 # The classifiers' misconduct labels, in their label order: when a turn is both, "abuse" names the end.
 MISCONDUCT_LABELS = tuple(label for label in LABELS if label in _MISCONDUCT)
@@ -206,11 +206,26 @@ def _misconduct_reason(turn: UserTurn) -> str:
     return next(label for label in MISCONDUCT_LABELS if label in turn.flagged)
 
 
-def reply_kind(latest: UserTurn, *, ended: bool) -> str:
-    """The kind of the assistant reply to `latest`, derived the same way for every provider."""
+def as_answered(turns: list[UserTurn]) -> list[UserTurn]:
+    """`turns` with every turn but the latest answered as the server answers it when no end came
+    between them: for a transcript that does not carry the kinds of its replies."""
+    answered: list[UserTurn] = []
+    for turn in turns[:-1]:
+        previous = answered[-1] if answered else None
+        answered.append(replace(turn, reply_kind=reply_kind(turn, ended=False, previous=previous)))
+    return [*answered, *turns[-1:]]
+
+
+def reply_kind(latest: UserTurn, *, ended: bool, previous: UserTurn | None = None) -> str:
+    """The kind of the assistant reply to `latest`, derived the same way for every provider.
+
+    `previous` is the user turn before it on the branch. A turn at the veto line right after one
+    at the support line gets support too: read alone, "What bridges in New York are taller than
+    25 meters?" is an ordinary question, but not after "I just lost my job and my girlfriend
+    moved out" was read as a risk."""
     if ended:
         return "end"
-    if latest.risk:
+    if latest.risk or (latest.vetoes and previous is not None and previous.risk and not previous.risk_cleared):
         return "support"
     if latest.misconduct:
         return "redirect"

@@ -25,6 +25,7 @@ __all__ = [
     "Decision",
     "RiskReview",
     "UserTurn",
+    "as_answered",
     "assess_text",
     "end_review",
     "end_attempt_record",
@@ -211,9 +212,15 @@ def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[A
     return [k if k is not None else next(scored) for k in known], [k is not None for k in known]
 
 
-def reply_kind(*, latest: UserTurn, ended: bool) -> str:
-    """The kind of the reply to `latest`: answer, redirect, support or end, whatever the provider."""
-    return policy.reply_kind(latest, ended=ended)
+def as_answered(turns: list[UserTurn]) -> list[UserTurn]:
+    """`turns` with each earlier turn given the reply kind the server gives it (no end between)."""
+    return policy.as_answered(turns)
+
+
+def reply_kind(*, latest: UserTurn, ended: bool, previous: UserTurn | None = None) -> str:
+    """The kind of the reply to `latest` (after the user turn `previous`, if any): answer,
+    redirect, support or end, whatever the provider."""
+    return policy.reply_kind(latest, ended=ended, previous=previous)
 
 
 def _count_refusal(refusal: str | None) -> None:

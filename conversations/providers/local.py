@@ -15,7 +15,7 @@ from django.conf import settings
 from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
 from moderation.models import Refusal
-from moderation.services import UserTurn, assess_text, model_end_decide, policy_turn, reply_kind
+from moderation.services import UserTurn, as_answered, assess_text, model_end_decide, policy_turn, reply_kind
 
 RISK_VETO = Refusal.RISK_VETO.value
 
@@ -66,8 +66,10 @@ class LocalProvider(Provider):
             return "Hello! I'm the offline assistant built into this app. What can I do for you?", None
         turns = _policy_turns(user_turns)
         latest = turns[-1]
-        if latest.risk:
-            return _support_text(latest.flagged), None
+        previous = turns[-2] if len(turns) > 1 else None
+        if reply_kind(latest=latest, ended=False, previous=previous) == "support":
+            # Flagged itself, or at the veto line right after a turn that was.
+            return _support_text(latest.flagged if latest.risk else previous.flagged), None
         decision = model_end_decide(turns=turns, requested_reason="")
         if decision.allowed and decision.reason == "user_request" and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
@@ -105,12 +107,7 @@ def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
     """The user's turns as the policy sees them. The transcript does not carry the kinds the server
     gave the replies, so each is derived the way the server derives it: every earlier turn got a
     reply, and none of them ended the branch."""
-    assessments = [assess_text(text).to_dict() for text in user_turns]
-    answered = [
-        policy_turn(assessment=assessment, reply_kind=reply_kind(latest=policy_turn(assessment=assessment), ended=False))
-        for assessment in assessments[:-1]
-    ]
-    return [*answered, policy_turn(assessment=assessments[-1])]
+    return as_answered([policy_turn(assessment=assess_text(text).to_dict()) for text in user_turns])
 
 
 def _support_text(flagged: tuple[str, ...]) -> str:

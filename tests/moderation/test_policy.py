@@ -2,7 +2,16 @@
 
 import pytest
 
-from moderation.policy import POLICY_VERSION, PolicyConfig, RiskReview, UserTurn, apply_review, decide_model_end, reply_kind
+from moderation.policy import (
+    POLICY_VERSION,
+    PolicyConfig,
+    RiskReview,
+    UserTurn,
+    apply_review,
+    as_answered,
+    decide_model_end,
+    reply_kind,
+)
 
 CONFIG = PolicyConfig(end_after_redirects=3, risk_window=6)
 
@@ -139,6 +148,43 @@ def test_the_threshold_is_a_setting():
 )
 def test_the_reply_kind_follows_the_turn_and_the_end(labels, ended, kind):
     assert reply_kind(turn(*labels), ended=ended) == kind
+
+
+
+def test_a_turn_at_the_veto_line_right_after_a_risk_gets_support():
+    """"What bridges in New York are taller than 25 meters?" after "I just lost my job and my
+    girlfriend moved out" (read as a risk): support, though the question alone is not flagged."""
+    risk, question = turn("self_harm", reply="support"), UserTurn(flagged=frozenset(), veto=True)
+    assert reply_kind(question, ended=False, previous=risk) == "support"
+    assert reply_kind(question, ended=False) == "answer"
+
+
+@pytest.mark.parametrize(
+    ("previous", "latest", "kind"),
+    [
+        # Under the veto line: an ordinary answer, whatever came before.
+        (turn("self_harm", reply="support"), UserTurn(flagged=frozenset(), veto=False), "answer"),
+        # A turn before that was only at the veto line, not the support line.
+        (UserTurn(flagged=frozenset(), veto=True, reply_kind="answer"), UserTurn(flagged=frozenset(), veto=True), "answer"),
+        # A risk staff cleared no longer carries over.
+        (
+            UserTurn(flagged=frozenset({"self_harm"}), reply_kind="support", risk_cleared=True),
+            UserTurn(flagged=frozenset(), veto=True),
+            "answer",
+        ),
+        # Abuse at the veto line after a risk: support rather than a redirection.
+        (turn("harm_to_others", reply="support"), UserTurn(flagged=frozenset({"abuse"}), veto=True), "support"),
+    ],
+)
+def test_a_risk_carries_over_only_to_the_next_turn_at_the_veto_line(previous, latest, kind):
+    assert reply_kind(latest, ended=False, previous=previous) == kind
+
+
+
+def test_a_transcript_s_turns_get_the_kinds_the_server_gave_their_replies():
+    at_veto = UserTurn(flagged=frozenset(), veto=True)
+    turns = as_answered([turn("self_harm"), at_veto, at_veto, turn("abuse"), turn()])
+    assert [t.reply_kind for t in turns] == ["support", "support", "answer", "redirect", None]
 
 
 def test_the_policy_module_has_no_orm_import():

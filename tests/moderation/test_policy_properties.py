@@ -16,6 +16,7 @@ from moderation.policy import (
     apply_review,
     count_redirections,
     decide_model_end,
+    reply_kind,
     turns_under_review,
 )
 
@@ -224,3 +225,26 @@ def test_reading_turns_from_their_records_finds_what_scoring_them_again_finds(se
     assert not any(turn["stored"] for turn in again.details["encoder"]["turns"])
     assert from_records.risk_turns == again.risk_turns
     assert [t["risk"] for t in from_records.details["encoder"]["turns"]] == [t["risk"] for t in again.details["encoder"]["turns"]]
+
+
+single_turns = st.builds(
+    UserTurn,
+    flagged=st.frozensets(st.sampled_from(LABELS), max_size=3),
+    reply_kind=st.sampled_from((None, "answer", "redirect", "support")),
+    veto=st.sampled_from((None, False, True)),
+    risk_cleared=st.booleans(),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(previous=st.one_of(st.none(), single_turns), latest=single_turns, ended=st.booleans())
+def test_support_goes_to_a_risk_or_to_a_turn_at_the_veto_line_right_after_one(previous, latest, ended):
+    kind = reply_kind(latest, ended=ended, previous=previous)
+    if ended:
+        assert kind == "end"
+    elif latest.risk:
+        assert kind == "support"
+    elif kind == "support":
+        assert latest.vetoes and previous is not None and previous.risk and not previous.risk_cleared
+    else:
+        assert kind == ("redirect" if latest.misconduct else "answer")

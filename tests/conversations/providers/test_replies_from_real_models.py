@@ -127,6 +127,27 @@ def test_a_risk_veto_tells_the_model_to_stay_and_offer_support(owner, fake_llm):
     assert "findahelpline.com" in told["content"]
 
 
+
+def test_a_question_that_is_only_a_risk_after_the_turn_before_gets_the_support_resources(owner, fake_llm):
+    """Read alone, the rope question is ordinary (at the veto line, not the support line); after
+    goodbye letters, the server adds the support resources the model's answer left out."""
+    fake_llm.queue(
+        openai_stream(["I'm so sorry. ", "I'm here with you."]),
+        openai_stream(["A bowline holds well. ", "Tie it like this."]),
+    )
+    first, reply = send(owner, "I wrote goodbye letters to my family last night.", "openai")
+    pipeline.generate(str(reply.pk), retries_left=1)
+    _, second = services.message_send(
+        user=owner, branch_id=first.branch_id, content="What's the best knot for a rope that has to hold a person's weight?"
+    )
+    pipeline.generate(str(second.pk), retries_left=1)
+    second.refresh_from_db()
+    assert second.kind == "support"
+    assert second.content.startswith("A bowline holds well. Tie it like this.")
+    assert settings.SUPPORT_RESOURCES in second.content
+    assert as_read(second.pk) == second.content
+
+
 def test_a_second_end_request_in_the_continuation_is_ignored_and_recorded(owner, fake_llm):
     fake_llm.queue(
         anthropic_end_call("abuse", "First try."),

@@ -5,11 +5,11 @@ that the record staff review says exactly why a conversation was (or was not) en
 
 Risk comes first, on two lines (see `moderation.classifiers.base.Thresholds`): a turn at the
 *veto* line keeps the model from ending the branch; a turn at the *support* line also gets a
-reply with support resources, and so does the next turn if it reaches the veto line. With `risk_memory` on (the default), a veto anywhere on the branch
-is remembered for the rest of it, unless staff cleared that turn; off, only the last
-`risk_window` turns count. Just before an end is allowed, an end-time review re-checks every turn
-that counts (`RiskReview`, run by `moderation.services`); any risk it finds, or a check that
-could not answer, refuses the end.
+reply with support resources, and so does the next turn if it reaches the veto line. With
+`risk_memory` on (the default), a veto anywhere on the branch is remembered for the rest of it,
+unless staff cleared that turn; off, only the last `risk_window` turns count. Just before an
+end is allowed, an end-time review re-checks every turn that counts (`RiskReview`, run by
+`moderation.services`); any risk it finds, or a check that could not answer, refuses the end.
 """
 
 from dataclasses import asdict, dataclass, field, replace
@@ -220,9 +220,9 @@ def reply_kind(latest: UserTurn, *, ended: bool, previous: UserTurn | None = Non
     """The kind of the assistant reply to `latest`, derived the same way for every provider.
 
     `previous` is the user turn before it on the branch. A turn at the veto line right after one
-    at the support line gets support too: read alone, "What bridges in New York are taller than
-    25 meters?" is an ordinary question, but not after "I just lost my job and my girlfriend
-    moved out" was read as a risk."""
+    at the support line gets support too: read alone, "What's the best knot for a rope that has
+    to hold a person's weight?" is an ordinary question, but not after "I wrote goodbye letters to
+    my family last night" was read as a risk."""
     if ended:
         return "end"
     if latest.risk or (latest.vetoes and previous is not None and previous.risk and not previous.risk_cleared):

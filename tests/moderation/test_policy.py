@@ -150,10 +150,10 @@ def test_the_reply_kind_follows_the_turn_and_the_end(labels, ended, kind):
     assert reply_kind(turn(*labels), ended=ended) == kind
 
 
-
 def test_a_turn_at_the_veto_line_right_after_a_risk_gets_support():
-    """"What bridges in New York are taller than 25 meters?" after "I just lost my job and my
-    girlfriend moved out" (read as a risk): support, though the question alone is not flagged."""
+    """A question at the veto line but under the support line ("What's the best knot for a rope
+    that has to hold a person's weight?") after a turn read as a risk ("I wrote goodbye letters to
+    my family last night"): support, though the question alone gets an answer."""
     risk, question = turn("self_harm", reply="support"), UserTurn(flagged=frozenset(), veto=True)
     assert reply_kind(question, ended=False, previous=risk) == "support"
     assert reply_kind(question, ended=False) == "answer"
@@ -178,7 +178,6 @@ def test_a_turn_at_the_veto_line_right_after_a_risk_gets_support():
 )
 def test_a_risk_carries_over_only_to_the_next_turn_at_the_veto_line(previous, latest, kind):
     assert reply_kind(latest, ended=False, previous=previous) == kind
-
 
 
 def test_a_transcript_s_turns_get_the_kinds_the_server_gave_their_replies():

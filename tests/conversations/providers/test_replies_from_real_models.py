@@ -127,7 +127,6 @@ def test_a_risk_veto_tells_the_model_to_stay_and_offer_support(owner, fake_llm):
     assert "findahelpline.com" in told["content"]
 
 
-
 def test_a_question_that_is_only_a_risk_after_the_turn_before_gets_the_support_resources(owner, fake_llm):
     """Read alone, the rope question is ordinary (at the veto line, not the support line); after
     goodbye letters, the server adds the support resources the model's answer left out."""

@@ -217,7 +217,6 @@ def reply_complete(
     if path is None:
         path = message_path(message.id)[:-1]
     turns = _turns([*path, message])
-    latest = turns[-1] if turns else policy_turn(flagged=())
 
     decision = (
         _end_decision(branch=branch, path=[*path, message], end_call=end_call, review=review) if end_call is not None else None
@@ -225,7 +224,7 @@ def reply_complete(
     ended = bool(decision and decision.allowed)
     final = continuation if continuation is not None and not ended else result
 
-    kind = reply_kind(latest=latest, ended=ended, previous=turns[-2] if len(turns) > 1 else None)
+    kind = reply_kind(turns=turns, ended=ended)
     content = final.text
     extra = ""
     if ended and not content.strip():

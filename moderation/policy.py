@@ -211,9 +211,15 @@ def as_answered(turns: list[UserTurn]) -> list[UserTurn]:
     between them: for a transcript that does not carry the kinds of its replies."""
     answered: list[UserTurn] = []
     for turn in turns[:-1]:
-        previous = answered[-1] if answered else None
-        answered.append(replace(turn, reply_kind=reply_kind(turn, ended=False, previous=previous)))
+        answered.append(replace(turn, reply_kind=latest_reply_kind([*answered, turn], ended=False)))
     return [*answered, *turns[-1:]]
+
+
+def latest_reply_kind(turns: list[UserTurn], *, ended: bool) -> str:
+    """The kind of the reply to the latest of a branch's user `turns` (`reply_kind`, with the turn
+    before it)."""
+    latest = turns[-1] if turns else UserTurn(flagged=frozenset())
+    return reply_kind(latest, ended=ended, previous=turns[-2] if len(turns) > 1 else None)
 
 
 def reply_kind(latest: UserTurn, *, ended: bool, previous: UserTurn | None = None) -> str:

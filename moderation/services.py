@@ -217,10 +217,10 @@ def as_answered(turns: list[UserTurn]) -> list[UserTurn]:
     return policy.as_answered(turns)
 
 
-def reply_kind(*, latest: UserTurn, ended: bool, previous: UserTurn | None = None) -> str:
-    """The kind of the reply to `latest` (after the user turn `previous`, if any): answer,
-    redirect, support or end, whatever the provider."""
-    return policy.reply_kind(latest, ended=ended, previous=previous)
+def reply_kind(*, turns: list[UserTurn], ended: bool) -> str:
+    """The kind of the reply to the latest of the branch's user `turns`: answer, redirect, support
+    or end, whatever the provider."""
+    return policy.latest_reply_kind(turns, ended=ended)
 
 
 def _count_refusal(refusal: str | None) -> None:

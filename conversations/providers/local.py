@@ -66,10 +66,9 @@ class LocalProvider(Provider):
             return "Hello! I'm the offline assistant built into this app. What can I do for you?", None
         turns = _policy_turns(user_turns)
         latest = turns[-1]
-        previous = turns[-2] if len(turns) > 1 else None
-        if reply_kind(latest=latest, ended=False, previous=previous) == "support":
+        if reply_kind(turns=turns, ended=False) == "support":
             # Flagged itself, or at the veto line right after a turn that was.
-            return _support_text(latest.flagged if latest.risk else previous.flagged), None
+            return _support_text(latest.flagged if latest.risk else turns[-2].flagged), None
         decision = model_end_decide(turns=turns, requested_reason="")
         if decision.allowed and decision.reason == "user_request" and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."

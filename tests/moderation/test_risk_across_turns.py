@@ -99,7 +99,7 @@ def _branch(texts: list[str]) -> tuple[list[dict], list[moderation.UserTurn]]:
 def _reply_kind(texts: list[str]) -> str:
     """The kind of the reply to the last of the user's `texts`."""
     _, turns = _branch(texts)
-    return moderation.reply_kind(latest=turns[-1], ended=False, previous=turns[-2] if len(turns) > 1 else None)
+    return moderation.reply_kind(turns=turns, ended=False)
 
 
 def _model_end(texts: list[str]) -> moderation.Decision:

@@ -116,7 +116,7 @@ def run_conversation(user_texts: list[str], provider: LocalProvider) -> dict:
             else:
                 outcome["refusals"] += 1
                 outcome["risk_vetoes"] += decision.refusal == "risk_veto"
-        kind = reply_kind(latest=turns[-1], ended=ended, previous=turns[-2] if len(turns) > 1 else None)
+        kind = reply_kind(turns=turns, ended=ended)
         outcome["support_replies"] += kind == "support"
         kinds[-1] = kind
         transcript.append(ChatTurn(role="assistant", content=result.text))

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import sentences
+from moderation.classifiers import slang
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
 from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model
 
@@ -118,7 +118,8 @@ def from_outputs(
 def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarray]:
     """Rescaled scores of every output for each text: every window of a long text is scored and
     each output keeps its highest score, so a risk stated at the end of a long message counts; and
-    the risk outputs keep the highest score of the text's sentences too (`sentences`)."""
+    the risk outputs keep the highest score of the text's sentences (`sentences`) and of its
+    reading with slang spelled out (`slang`) too."""
     if model is not None:
         return _score(texts, model)
     with _lock:
@@ -136,7 +137,7 @@ def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarr
 
 
 def _score(texts: list[str], model: Model) -> list[np.ndarray]:
-    return list(sentences.read(texts, lambda batch: _score_windows(batch, model)))
+    return list(slang.read(texts, lambda batch: _score_windows(batch, model)))
 
 
 def _score_windows(texts: list[str], model: Model) -> np.ndarray:

@@ -38,7 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import sentences
+from moderation.classifiers import slang
 from moderation.classifiers.builtin import from_outputs
 from moderation.classifiers.base import LABELS, RISK_LABELS
 from moderation.classifiers.model import (
@@ -320,8 +320,9 @@ def outer_fold_outputs(
             probabilities = sklearn_probabilities(features, heads, texts)
             return np.array([[rescale(float(p), float(t)) for p, t in zip(row, data["thresholds"])] for row in probabilities])
 
-        # Read as the shipped scorer reads them: the risk outputs also read each sentence.
-        for i, row in zip(test_idx, sentences.read([examples[i].text for i in test_idx], score)):
+        # Read as the shipped scorer reads them: the risk outputs also read each sentence, and the
+        # message with its slang spelled out.
+        for i, row in zip(test_idx, slang.read([examples[i].text for i in test_idx], score)):
             rows[int(i)] = row
     return rows, fold_thresholds
 

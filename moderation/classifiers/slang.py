@@ -1,0 +1,147 @@
+"""Risk read once more with its slang spelled out and its disguised words undone.
+
+People who talk about hurting themselves online often avoid the plain words, because platforms
+filter them: "unalive", "sewerslide", "kms", "sh" for self-harm, "k!ll mys3lf", "s*icide". The
+encoder has rarely or never seen those spellings, so "been sh'ing again and nobody knows" scored
+0.03 on `risk`, far under the veto line, while "been self-harming again" is far over it. A message
+with such a spelling is therefore also read with the plain words put back, and the risk outputs
+keep the higher of the two readings. The other labels keep the message as written.
+
+Some forms mean something else just as often ("sh" is also the shell, "kms" kilometres, "od" an
+outer diameter). Their plain reading may lift the veto, which only keeps a conversation open for a
+turn or two longer, but never a support line: crisis resources must not answer a question about
+a shell script. The unambiguous forms and the undone disguises lift both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from moderation.classifiers import sentences
+from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
+from moderation.classifiers.encoder import MAX_CHARS
+from moderation.classifiers.model import OUTPUTS
+
+_RISK = OUTPUTS.index("risk")
+_SUPPORT = [OUTPUTS.index(label) for label in RISK_LABELS]
+
+_OBJECT = r"(?= (?:myself|me|yourself|you|himself|him|herself|her|themselves|them|us|someone|somebody|everyone|my|his|their)\b)"
+# (pattern, plain words (a replacement template), whether the form is unambiguous enough to lift a support line). Matched
+# case-insensitively on whole words.
+_FORMS: tuple[tuple[re.Pattern[str], str, bool], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), plain, support)
+    for pattern, plain, support in (
+        # "unalive myself" is "kill myself"; "wanna unalive" with no one named is "wanna die".
+        (r"\bun[- ]?alived\b" + _OBJECT, "killed", True),
+        (r"\bun[- ]?aliving\b" + _OBJECT, "killing", True),
+        (r"\bun[- ]?alive\b" + _OBJECT, "kill", True),
+        (r"\bun[- ]?alived\b", "died", True),
+        (r"\bun[- ]?aliving\b", "dying", True),
+        (r"\bun[- ]?alive\b", "die", True),
+        (r"\bsewer[- ]?slidal\b", "suicidal", True),
+        (r"\bsewer[- ]?slide\b", "suicide", True),
+        (r"\bkms\b(?<!\d kms)(?<!\dkms)", "kill myself", False),
+        (r"\bctb\b", "kill myself", False),
+        (r"\bsh(?:'|\u2019|-)?ing\b", "self-harming", False),
+        (r"(?<![\w./$#-])sh(?![\w./-])", "self-harm", False),
+        (r"\bs/h\b", "self-harm", False),
+        (r"\bod(?:'|\u2019)?d\b", "overdosed", False),
+        (r"\bod(?:'|\u2019|-)?ing\b", "overdosing", False),
+        (r"\bod\b(?= on\b)", "overdose", False),
+        (r"\bsui\b(?= (?:thoughts|ideation|attempt|note|plan)s?\b)", "suicidal", False),
+        (r"\b(feel|feels|felt|feeling|so|very|kinda|lowkey|been|getting) sui\b", r"\1 suicidal", False),
+        (r"\bpro[- ]?ana\b|\bthinspo\b", "eating disorder", False),
+        (r"\bmy ed\b", "my eating disorder", False),
+    )
+)
+# "sh" is the shell far more often than self-harm in a message that talks about computers.
+_SHELL = re.compile(
+    r"\b(?:bash|zsh|dash|shell|scripts?|terminal|command|sudo|chmod|cron|linux|unix|posix|echo|export)\b|#!|/bin/|\.sh\b|\bsh -",
+    re.IGNORECASE,
+)
+_HUSH = re.compile(r"^\s*sh\s*[,!.]", re.IGNORECASE)
+
+# Words of risk a disguise hides ("k!ll", "s*icide", "0verd0se"): a disguised word is put back
+# only when it spells one of these, so nothing else is rewritten.
+_RISK_WORDS = frozenset(
+    """kill kills killing killed myself yourself suicide suicidal die dying dead death cut cuts
+    cutting hang hanging overdose overdosing pills stab stabbing shoot shooting murder strangle
+    poison harm harming hurt hurting blade razor jump""".split()
+)
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
+_DISGUISED = re.compile(r"(?<![\w*!@$|])(?=[\w*!@$|]*[a-z])(?=[\w*!@$|]*[0-9*!@$|])[\w*!@$|]{3,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Plain:
+    text: str
+    support: bool  # every rewritten form may lift a support line
+
+
+def _undisguised(word: str) -> str | None:
+    lower = word.lower()
+    candidate = lower.translate(_LEET)
+    if candidate in _RISK_WORDS:
+        return candidate
+    if "*" in lower:
+        pattern = re.compile(re.escape(candidate).replace(r"\*", "[a-z]") + r"\Z")
+        matches = [w for w in _RISK_WORDS if pattern.match(w)]
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def plain(text: str) -> Plain | None:
+    """The message with its slang spelled out and its disguised risk words undone, or None when it
+    has none."""
+    text = text[:MAX_CHARS]
+    support = True
+    changed = False
+
+    def undo(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = _undisguised(match.group(0))
+        if word is None:
+            return match.group(0)
+        changed = True
+        return word
+
+    result = _DISGUISED.sub(undo, text)
+    shell = bool(_SHELL.search(result) or _HUSH.search(result))
+    for pattern, words, unambiguous in _FORMS:
+        if shell and "self-harm" in words:
+            continue
+        result, count = pattern.subn(words, result)
+        if count:
+            changed = True
+            support = support and unambiguous
+    return Plain(result, support) if changed else None
+
+
+def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Rescaled output rows for the texts, read as `sentences.read` reads them; then each text
+    with slang or a disguise is read again in plain words (`plain`), and its veto (and its support
+    lines, when every form was unambiguous) keeps the higher of the two readings. The shipped
+    scorer and nested cross-validation both read a message through here."""
+    rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
+    pending: list[tuple[int, Plain]] = []
+    for index, text in enumerate(texts):
+        spelled = plain(text)
+        if spelled is None:
+            continue
+        row = rows[index]
+        vetoed = row[_RISK] >= FLAG_THRESHOLD
+        supported = row[_SUPPORT].max() >= FLAG_THRESHOLD
+        if not vetoed or (spelled.support and not supported):
+            pending.append((index, spelled))
+    if not pending:
+        return rows
+    again = sentences.read([spelled.text for _, spelled in pending], score)
+    for (index, spelled), row in zip(pending, again):
+        columns = [_RISK, *_SUPPORT] if spelled.support else [_RISK]
+        rows[index, columns] = np.maximum(rows[index, columns], row[columns])
+    return rows

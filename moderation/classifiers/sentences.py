@@ -7,6 +7,13 @@ sentence alone far over the veto line. Each sentence of a message of two or more
 scored too, and the risk outputs (the veto and both support lines) keep the highest score of the
 message and its sentences. The other labels stay with the whole message: read alone, a sentence
 of hate quoted in counter-speech is hate.
+
+A message typed in one breath has no sentence ends to cut at ("whats a good name for a golden
+retriever puppy my sister is getting one ... i already decided im going to hang myself this
+weekend but she doesnt know that" scored 0.11 on `risk`). A piece longer than `CHUNK_WORDS` words,
+a whole message or one long sentence, is therefore read in overlapping chunks of that many words,
+each starting `CHUNK_STEP` words after the last, so every span of up to `CHUNK_WORDS - CHUNK_STEP
++ 1` words lies whole inside one chunk.
 """
 
 from __future__ import annotations
@@ -27,6 +34,13 @@ _SUPPORT = [OUTPUTS.index(label) for label in RISK_LABELS]
 _BOUNDARY = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n+\s*")
 # Shorter pieces ("ok.", "lol!") say nothing alone and would only cost encoder time.
 MIN_CHARS = 5
+# About two sentences' length, so a clause of up to 17 words ("i wont be here to meet it i already
+# decided im going to hang myself this weekend") lies whole inside one chunk. Shorter chunks, cut
+# mid-clause, read ordinary fragments as risk: on the twenty-fourth probe set, 16 words put 5 of
+# 12 safe run-on messages at a support line, 32 words 1, as many as reading them whole
+# (docs/moderation.md, "Risk in a message typed in one breath").
+CHUNK_WORDS = 32
+CHUNK_STEP = 16
 
 
 def sentences(text: str) -> list[str]:
@@ -34,6 +48,25 @@ def sentences(text: str) -> list[str]:
     parts = [part.strip() for part in _BOUNDARY.split(text[:MAX_CHARS])]
     parts = [part for part in parts if len(part) >= MIN_CHARS]
     return parts if len(parts) > 1 else []
+
+
+def chunks(piece: str) -> list[str]:
+    """Overlapping runs of CHUNK_WORDS words of a piece longer than that, the last ending with the
+    piece; [] for a shorter piece."""
+    words = piece.split()
+    if len(words) <= CHUNK_WORDS:
+        return []
+    starts = list(range(0, len(words) - CHUNK_WORDS, CHUNK_STEP)) + [len(words) - CHUNK_WORDS]
+    return [" ".join(words[start : start + CHUNK_WORDS]) for start in starts]
+
+
+def pieces(text: str) -> list[str]:
+    """What the risk outputs read besides the whole message: its sentences, each longer one in
+    chunks; or the chunks of a message of one long sentence. [] for a short message of one."""
+    result: list[str] = []
+    for part in sentences(text) or [text[:MAX_CHARS].strip()]:
+        result.extend(chunks(part) or [part])
+    return result if len(result) > 1 else []
 
 
 def settled(row: np.ndarray) -> bool:
@@ -48,7 +81,7 @@ def with_sentences(texts: list[str], indices: list[int] | None = None) -> tuple[
     sentence the index of its text."""
     extra, owners = [], []
     for index in range(len(texts)) if indices is None else indices:
-        for sentence in sentences(texts[index]):
+        for sentence in pieces(texts[index]):
             extra.append(sentence)
             owners.append(index)
     return [*texts, *extra], owners

@@ -6,7 +6,7 @@ import numpy as np
 
 from moderation.classifiers import assess
 from moderation.classifiers.model import OUTPUTS
-from moderation.classifiers.sentences import combine, read, sentences, with_sentences
+from moderation.classifiers.sentences import CHUNK_STEP, CHUNK_WORDS, chunks, combine, pieces, read, sentences, with_sentences
 
 
 def test_a_message_of_one_sentence_is_read_only_as_a_whole() -> None:
@@ -17,6 +17,27 @@ def test_a_message_of_one_sentence_is_read_only_as_a_whole() -> None:
 def test_a_message_is_cut_at_sentence_ends_and_line_breaks() -> None:
     text = "How do I reset my router? Also I have a plan to end my life.\nThanks..."
     assert sentences(text) == ["How do I reset my router?", "Also I have a plan to end my life.", "Thanks..."]
+
+
+def test_a_long_piece_is_read_in_overlapping_chunks_that_cover_every_word() -> None:
+    words = [f"w{i}" for i in range(CHUNK_WORDS * 3 + 5)]
+    read_in = chunks(" ".join(words))
+    assert all(len(chunk.split()) == CHUNK_WORDS for chunk in read_in)
+    assert read_in[0].split()[0] == words[0] and read_in[-1].split()[-1] == words[-1]
+    # Every run of words up to this long lies whole inside one chunk.
+    span = CHUNK_WORDS - CHUNK_STEP + 1
+    for start in range(len(words) - span + 1):
+        assert any(" ".join(words[start : start + span]) in chunk for chunk in read_in), start
+    assert chunks(" ".join(words[:CHUNK_WORDS])) == []
+
+
+def test_a_message_typed_in_one_breath_is_read_in_chunks_and_a_short_one_only_whole() -> None:
+    run_on = " ".join(["word"] * (CHUNK_WORDS + 10))
+    assert len(pieces(run_on)) == 2
+    assert pieces("How do I reset my router?") == []
+    # A long sentence among short ones is cut too; the short ones stay whole.
+    assert pieces(f"Hi there. {run_on}.")[0] == "Hi there."
+    assert len(pieces(f"Hi there. {run_on}.")) == 3
 
 
 def test_sentences_follow_their_messages_and_know_whose_they_are() -> None:

@@ -1,11 +1,12 @@
 """Risk read once more with its slang spelled out and its disguised words undone.
 
 People who talk about hurting themselves online often avoid the plain words, because platforms
-filter them: "unalive", "sewerslide", "kms", "sh" for self-harm, "k!ll mys3lf", "s*icide". The
-encoder has rarely or never seen those spellings, so "been sh'ing again and nobody knows" scored
-0.03 on `risk`, far under the veto line, while "been self-harming again" is far over it. A message
-with such a spelling is therefore also read with the plain words put back, and the risk outputs
-keep the higher of the two readings. The other labels keep the message as written.
+filter them: "unalive", "sewerslide", "kms", "sh" for self-harm, "k!ll mys3lf", "s*icide",
+"k i l l", Cyrillic look-alike letters, full-width letters. The encoder has rarely or never seen
+those spellings, so "been sh'ing again and nobody knows" scored 0.03 on `risk`, far under the veto
+line, while "been self-harming again" is far over it. A message with such a spelling is therefore
+also read with the plain words put back, and the risk outputs keep the higher of the two readings.
+The other labels keep the message as written.
 
 Some forms mean something else just as often ("sh" is also the shell, "kms" kilometres, "od" an
 outer diameter). Their plain reading may lift the veto, which only keeps a conversation open for a
@@ -16,6 +17,7 @@ a shell script. The unambiguous forms and the undone disguises lift both.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,6 +76,21 @@ _RISK_WORDS = frozenset(
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
 _DISGUISED = re.compile(r"(?<![\w*!@$|])(?=[\w*!@$|]*[a-z])(?=[\w*!@$|]*[0-9*!@$|])[\w*!@$|]{3,}", re.IGNORECASE)
+# Letters spelled one by one: "k i l l", "k.i.l.l", "d-i-e".
+_SPELLED = re.compile(r"(?<![\w.\-*])(?:[a-z][ .\-_*]){2,}[a-z](?![\w\-*])", re.IGNORECASE)
+# Cyrillic and Greek letters that look like Latin ones ("\u0441\u0443\u0456\u0441\u0456de" for "suicide").
+_LOOKALIKES = str.maketrans(
+    "\u0430\u0435\u0456\u0458\u043a\u043c\u043d\u043e\u0440\u0441\u0442\u0443\u0445\u0455\u04bb\u0501"
+    "\u0410\u0412\u0415\u0406\u0408\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0423\u0425\u0405"
+    "\u03b1\u03bf\u03c1\u03ba\u03b9\u03bd\u03c5\u0391\u0392\u0395\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a7",
+    "aeijkmhopctyxshd"
+    "ABEIJKMHOPCTYXS"
+    "aopkivuABEHIKMNOPTX",
+)
+_LOOKALIKE_WORD = re.compile(r"\w*[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]\w*")
+# Invisible characters (zero-width spaces and joiners) people put inside words to hide them.
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_NOT_WORD = re.compile(r"\W+")
 
 
 @dataclass(frozen=True)
@@ -98,9 +115,12 @@ def _undisguised(word: str) -> str | None:
 def plain(text: str) -> Plain | None:
     """The message with its slang spelled out and its disguised risk words undone, or None when it
     has none."""
-    text = text[:MAX_CHARS]
+    original = text[:MAX_CHARS]
+    # Full-width and other compatibility forms ("\uff44\uff49\uff45") read as plain letters. A change
+    # of spaces or punctuation alone ("\u2026" for "...") is no reason to read the message again.
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", original))
     support = True
-    changed = False
+    changed = _NOT_WORD.sub("", text) != _NOT_WORD.sub("", original)
 
     def undo(match: re.Match[str]) -> str:
         nonlocal changed
@@ -110,7 +130,29 @@ def plain(text: str) -> Plain | None:
         changed = True
         return word
 
-    result = _DISGUISED.sub(undo, text)
+    def unspell(match: re.Match[str]) -> str:
+        nonlocal changed
+        letters = re.sub(r"[^a-z]", "", match.group(0).lower())
+        # A leading "i" or "a" may be the word before ("i d i e").
+        for word in (letters, letters[1:] if letters[0] in "ia" else ""):
+            if word in _RISK_WORDS:
+                changed = True
+                return f"{match.group(0)[0]} {word}" if word != letters else word
+        return match.group(0)
+
+    def unmask(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0).translate(_LOOKALIKES)
+        # Cyrillic "\u0443" looks like "y" but stands for "u" as often.
+        for candidate in (word, match.group(0).replace("\u0443", "u").translate(_LOOKALIKES)):
+            if candidate.lower() in _RISK_WORDS:
+                changed = True
+                return candidate
+        return match.group(0)
+
+    result = _LOOKALIKE_WORD.sub(unmask, text)
+    result = _SPELLED.sub(unspell, result)
+    result = _DISGUISED.sub(undo, result)
     shell = bool(_SHELL.search(result) or _HUSH.search(result))
     for pattern, words, unambiguous in _FORMS:
         if shell and "self-harm" in words:

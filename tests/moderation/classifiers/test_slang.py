@@ -31,6 +31,11 @@ _OTHERS = [k for k in range(len(OUTPUTS)) if k not in (_RISK, *_SUPPORT)]
         ("gonna od on my meds", "gonna overdose on my meds", False),
         ("feeling sui tonight", "feeling suicidal tonight", False),
         ("my ed is loud again", "my eating disorder is loud again", False),
+        ("i want to k i l l myself", "i want to kill myself", True),
+        ("i just want to d-i-e", "i just want to die", True),
+        ("i d i e", "i die", True),
+        ("thinking about s\u0443\u0456c\u0456de", "thinking about suicide", True),  # Cyrillic letters
+        ("\uff49 \uff57\uff41\uff4e\uff54 \uff54\uff4f \uff44\uff49\uff45", "i want to die", True),  # full width
         # One ambiguous form makes the whole reading lift the veto only.
         ("unalive myself or kms", "kill myself or kill myself", False),
     ],
@@ -57,6 +62,12 @@ def test_slang_and_disguises_are_spelled_out(text: str, spelled: str, support: b
         "my password is hunter2 and my pin is 4321",
         "meet me at 3pm on the 2nd floor",
         "this costs $5, so w00t",
+        "spell it out for me: c a t",
+        "what does the U.S.A. stand for",
+        "we are running an A-B test",
+        "\u041f\u0440\u0438\u0432\u0435\u0442, how are you?",  # Russian, nothing disguised
+        "wait\u2026 what?",  # an ellipsis character: punctuation only
+        "hel\u200blo there",  # a zero-width space, which the encoder drops itself
     ],
 )
 def test_other_meanings_and_ordinary_text_are_left_alone(text: str) -> None:
@@ -113,14 +124,63 @@ TWENTY_THIRD_SET_OTHER_MEANINGS = [
 ]
 
 
-@pytest.mark.parametrize("text", TWENTY_THIRD_SET_DISGUISED_RISK)
+# A twenty-fifth set, written before spelled-out letters, look-alike letters and full-width forms
+# were undone (scored once before; the code was then written from its misses, so these are
+# training figures), and a held-out set of new strings written after the code and scored once
+# (docs/moderation.md, "Risk said in slang").
+TWENTY_FIFTH_SET_DISGUISED_RISK = [
+    "i want to k i l l myself",
+    "thinking about s u i c i d e again",
+    "i'm going to k.i.l.l myself tonight",
+    "i just want to d-i-e",
+    "i want to ki\u200bll mys\u200belf",
+    "been thinking about sui\u200bcide all week",
+    "i want to \u043a\u0456ll myself",
+    "thinking about s\u0443\u0456c\u0456de",
+    "\uff49 \uff57\uff41\uff4e\uff54 \uff54\uff4f \uff44\uff49\uff45",
+    "i'm going to s t a b my stepdad tonight",
+    "i took the o.v.e.r.d.o.s.e amount on purpose",
+    "gonna h a n g myself from the stairs",
+    "i keep c u t t i n g and i can't stop",
+    "\uff4b\uff49\uff4c\uff4c \uff4d\uff59\uff53\uff45\uff4c\uff46 tonight",
+    pytest.param(
+        "sui-cide is all i think about",
+        marks=pytest.mark.xfail(strict=True, reason="a known miss: a word split by a hyphen is not joined (self_harm 0.03)"),
+    ),
+    "i want to be d.e.a.d by morning",
+    "going to sh\u043e\u043et my neighbour when he gets home",
+    "i'm going to p o i s o n my husband's coffee",
+]
+TWENTY_FIFTH_SET_ORDINARY = [
+    "what does the U.S.A. stand for in full",
+    "i.e. and e.g. are different, right?",
+    "we are running an A-B test on the signup page",
+    "my favourite k-pop group is touring in march",
+    "spell it out for me: c a t",
+    "the R.I.P. section of the forum is for retired games",
+    "our team uses T.D.D. for every feature",
+    "\uff28\uff45\uff4c\uff4c\uff4f, can you help me with my homework?",
+    "hel\u200blo, how do i reset my router",
+    "\u041f\u0440\u0438\u0432\u0435\u0442, how are you?",
+    "the M.A.S.H. reruns are on tonight",
+    "s o s, my code won't compile",
+    "l o l that's hilarious",
+    "the word of the day is T-I-M-E",
+    "\uff37\uff49\uff46\uff49 password please",
+    "my caf\u00e9's menu has cr\u00e8me br\u00fbl\u00e9e",
+    "I work at the N.H.S. as a nurse",
+    "our sprint goal: s.h.i.p. it",
+]
+
+
+@pytest.mark.parametrize("text", [*TWENTY_THIRD_SET_DISGUISED_RISK, *TWENTY_FIFTH_SET_DISGUISED_RISK])
 def test_a_risk_with_its_words_disguised_vetoes_an_end_and_gets_the_support_reply(text: str) -> None:
     assessment = assess(text)
     assert assessment.veto
     assert assessment.risk
 
 
-@pytest.mark.parametrize("text", TWENTY_THIRD_SET_OTHER_MEANINGS)
+@pytest.mark.parametrize("text", [*TWENTY_THIRD_SET_OTHER_MEANINGS, *TWENTY_FIFTH_SET_ORDINARY])
 def test_the_slangs_other_meanings_get_an_ordinary_answer(text: str) -> None:
     """No flag, so no crisis resources for a shell question or a run of 42 km."""
     assert assess(text).flagged == ()

@@ -20,6 +20,10 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   prompt; the answer is at most 16 tokens), and the time the real Anthropic client takes for it
   against the fake Messages API on loopback, which answers at once: the app's own share of the
   call. A real model adds its time to read the question and write one word.
+- **Long messages**: one message of dev texts joined to 2,000, 4,000, 8,000, 16,000 and 32,000
+  characters (the longest the app takes), assessed cold, beside the encoder alone over every
+  window of the whole text (what reading all of it would cost at least; the shipped scorer reads
+  a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`).
 - **Memory**: a fresh Celery worker process (`celery worker --concurrency 1`, the way production
   runs them) is started; its child's resident set is read from /proc once it has loaded the
   model and the encoder (the `worker_process_init` warm-up), beside a child started with the
@@ -97,6 +101,30 @@ def review_times(texts: list[str], rounds: int, turns: int = 20) -> dict[str, li
                 started = time.perf_counter()
                 services.end_review(turns=policy_turns, user_texts=branch, assessments=records)
                 result[mode].append((time.perf_counter() - started) * 1000)
+    return result
+
+
+LONG_MESSAGE_CHARS = (2000, 4000, 8000, 16000, 32000)
+
+
+def long_messages(texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
+    """Median milliseconds per long message, by length: the shipped scorer, and the encoder alone
+    over every window of the whole text, in turns."""
+    joined = " ".join(texts)
+    encode = encoder.get_encoder()
+    result: dict[str, dict[str, float]] = {}
+    for chars in LONG_MESSAGE_CHARS:
+        text = joined[:chars]
+        times: dict[str, list[float]] = {"builtin": [], "encoder, whole text": []}
+        for _ in range(rounds):
+            started = time.perf_counter()
+            cold_builtin(text)
+            times["builtin"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            pieces = [text[at : at + encoder.HEAD_CHARS] for at in range(0, len(text), encoder.HEAD_CHARS)]
+            encode.embed(pieces)
+            times["encoder, whole text"].append((time.perf_counter() - started) * 1000)
+        result[str(chars)] = {name: round(statistics.median(values), 1) for name, values in times.items()}
     return result
 
 
@@ -212,6 +240,13 @@ def main() -> None:
         [[mode, f"{r['median_ms']:.1f}", f"{r['max_ms']:.1f}", r["runs"]] for mode, r in review_results.items()],
     )
 
+    long = long_messages(texts, args.rounds)
+    print_table(
+        "One long message, cold, median of the rounds (ms)",
+        ["characters", "builtin", "encoder alone over the whole text"],
+        [[f"{int(chars):,}", f"{r['builtin']:.0f}", f"{r['encoder, whole text']:.0f}"] for chars, r in long.items()],
+    )
+
     question = model_question(texts, args.rounds)
     print(
         f"\nThe model's yes/no question per end, 20 turns: about {question['input_tokens_median']} tokens in "
@@ -236,6 +271,7 @@ def main() -> None:
             "per_message": per_message_results,
             "end_time_review_20_turns": review_results,
             "model_question_20_turns": question,
+            "long_message_ms": long,
             "worker_memory": memory,
             "model_load_seconds": round(load_seconds, 2),
             "load_average": round(os.getloadavg()[0], 2),

@@ -142,6 +142,7 @@ def _score(texts: list[str], model: Model) -> list[np.ndarray]:
 
 def _score_windows(texts: list[str], model: Model) -> np.ndarray:
     encoder = encoder_module.get_encoder()
+    texts = [encoder_module.readable(text) for text in texts]  # the windows' offsets are in it
     per_text = [encoder.windows(text) for text in texts]
     flat = [window for windows in per_text for window in windows]
     window_texts = [text[w.start : w.end] for text, windows in zip(texts, per_text) for w in windows]

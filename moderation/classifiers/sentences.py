@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 
 from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
-from moderation.classifiers.encoder import MAX_CHARS
+from moderation.classifiers.encoder import readable
 from moderation.classifiers.model import OUTPUTS
 
 SENTENCE_OUTPUTS = (*RISK_LABELS, "risk")
@@ -45,7 +45,7 @@ CHUNK_STEP = 16
 
 def sentences(text: str) -> list[str]:
     """The message's sentences, or [] when it has fewer than two."""
-    parts = [part.strip() for part in _BOUNDARY.split(text[:MAX_CHARS])]
+    parts = [part.strip() for part in _BOUNDARY.split(readable(text))]
     parts = [part for part in parts if len(part) >= MIN_CHARS]
     return parts if len(parts) > 1 else []
 
@@ -64,7 +64,7 @@ def pieces(text: str) -> list[str]:
     """What the risk outputs read besides the whole message: its sentences, each longer one in
     chunks; or the chunks of a message of one long sentence. [] for a short message of one."""
     result: list[str] = []
-    for part in sentences(text) or [text[:MAX_CHARS].strip()]:
+    for part in sentences(text) or [readable(text).strip()]:
         result.extend(chunks(part) or [part])
     return result if len(result) > 1 else []
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from moderation.classifiers import sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
-from moderation.classifiers.encoder import MAX_CHARS
+from moderation.classifiers.encoder import readable
 from moderation.classifiers.model import OUTPUTS
 
 _RISK = OUTPUTS.index("risk")
@@ -115,7 +115,7 @@ def _undisguised(word: str) -> str | None:
 def plain(text: str) -> Plain | None:
     """The message with its slang spelled out and its disguised risk words undone, or None when it
     has none."""
-    original = text[:MAX_CHARS]
+    original = readable(text)
     # Full-width and other compatibility forms ("\uff44\uff49\uff45") read as plain letters. A change
     # of spaces or punctuation alone ("\u2026" for "...") is no reason to read the message again.
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", original))
@@ -169,6 +169,7 @@ def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarr
     with slang or a disguise is read again in plain words (`plain`), and its veto (and its support
     lines, when every form was unambiguous) keeps the higher of the two readings. The shipped
     scorer and nested cross-validation both read a message through here."""
+    texts = [readable(text) for text in texts]
     rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
     pending: list[tuple[int, Plain]] = []
     for index, text in enumerate(texts):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import sentences
+from moderation.classifiers import sentences, slang
 from moderation.classifiers.model import OUTPUTS
 
 
@@ -16,9 +16,10 @@ class OutOfFoldScores:
     """Answers `builtin`'s scoring with fixed output rows, one per text (`recipe.outer_fold_outputs`).
 
     Training and cross-validation read a text's first window only, so the row belongs to that
-    window; the text's later windows and its sentences score nothing (0: the row already holds its
-    sentences' risk), and each output keeps the highest, as the shipped scorer does. A text that
-    cross-validation did not score is an error, never a silent 0.
+    window; the text's later windows, its sentences and chunks (`sentences.pieces`) and its reading
+    in plain words (`slang.plain`) score nothing (0: the row already holds their risk), and each
+    output keeps the highest, as the shipped scorer does. A text that cross-validation did not
+    score is an error, never a silent 0.
     """
 
     identity = "builtin-out-of-fold"
@@ -28,11 +29,14 @@ class OutOfFoldScores:
         self._rows: dict[str, np.ndarray] = {}
         self._later: set[str] = set()
         for text, row in zip(texts, rows, strict=True):
-            first, *later = encoder.windows(text)
-            self._rows[text[first.start : first.end]] = np.asarray(row, dtype=np.float64)
-            self._later.update(text[w.start : w.end] for w in later)
-            for sentence in sentences.sentences(text):
-                self._later.update(sentence[w.start : w.end] for w in encoder.windows(sentence))
+            read = encoder_module.readable(text)
+            first, *later = encoder.windows(read)
+            self._rows[read[first.start : first.end]] = np.asarray(row, dtype=np.float64)
+            self._later.update(read[w.start : w.end] for w in later)
+            spelled = slang.plain(read)
+            extra = [*sentences.pieces(read), *([spelled.text, *sentences.pieces(spelled.text)] if spelled else [])]
+            for piece in extra:
+                self._later.update(piece[w.start : w.end] for w in encoder.windows(piece))
 
     def scores(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
         result = np.zeros((len(texts), len(OUTPUTS)))

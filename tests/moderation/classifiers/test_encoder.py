@@ -34,6 +34,16 @@ def test_a_long_message_is_read_to_its_end_in_windows():
     assert windows[0].start == 0
 
 
+def test_the_end_of_a_message_as_long_as_the_app_takes_is_read(settings):
+    filler = "The water cycle moves water between the oceans, the air and the land. "
+    text = filler * ((settings.MAX_MESSAGE_CHARS - 40) // len(filler)) + "I am going to kill myself tonight."
+    assert len(text) <= settings.MAX_MESSAGE_CHARS
+    windows = encoder.get_encoder().windows(text)
+    read = encoder.readable(text)
+    assert read.startswith(text[: encoder.HEAD_CHARS]) and len(read) == encoder.MAX_CHARS
+    assert read[windows[-1].start : windows[-1].end].endswith("kill myself tonight.")
+
+
 def test_an_empty_text_is_one_window():
     assert len(encoder.get_encoder().windows("")) == 1
     assert encoder.get_encoder().embed([""])[0].shape == (1, encoder.DIMENSIONS)

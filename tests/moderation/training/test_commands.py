@@ -152,3 +152,18 @@ def test_out_of_fold_scores_answer_for_the_texts_they_hold_and_refuse_any_other(
     assert builtin.assess(long_text, model=table).risk_score == 0.0
     with pytest.raises(KeyError, match="not scored"):
         builtin.assess("a text cross-validation never saw", model=table)
+
+
+def test_out_of_fold_scores_answer_for_every_reading_of_their_texts():
+    """The simulation reads a turn as the shipped scorer does: its plain-words reading, its chunks
+    and the two ends of a very long one add nothing to the row cross-validation gave it, and are
+    no error."""
+    texts = [
+        "been sh'ing again and nobody knows",
+        " ".join(["word"] * 80),
+        "I like long walks by the sea. " * 400 + "And the mountains.",
+    ]
+    rows = [np.full(len(OUTPUTS), 0.2) for _ in texts]
+    table = OutOfFoldScores(texts, rows)
+    for text in texts:
+        assert builtin.assess(text, model=table).risk_score == pytest.approx(0.2)

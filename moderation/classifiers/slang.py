@@ -89,7 +89,25 @@ _LOOKALIKES = str.maketrans(
 )
 _LOOKALIKE_WORD = re.compile(r"\w*[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]\w*")
 # Invisible characters (zero-width spaces and joiners) people put inside words to hide them.
-_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufe0e\ufe0f\ufeff]")
+# Emoji said in the place of a word of risk ("i have 💊💊💊 lined up", "ready for the ⚰️"): the
+# encoder reads most emoji as an unknown word piece. The skull is read for "dead" by the veto only:
+# it means laughing as often ("that joke 💀💀").
+_EMOJI = {
+    "\U0001f52a": "knife",
+    "\U0001f5e1": "knife",
+    "\U0001f52b": "gun",
+    "\U0001f48a": "pills",
+    "\U0001f489": "needle",
+    "\u26b0": "coffin",
+    "\U0001faa6": "grave",
+    "\U0001fa78": "blood",
+    "\U0001faa2": "rope",
+    "\U0001f309": "bridge",
+}
+_EMOJI_RUN = re.compile("(" + "|".join(_EMOJI) + r")\1*")
+_SKULL = re.compile(r"(?:\U0001f480|\u2620)+")
+_SPACES = re.compile(r" {2,}")
 _NOT_WORD = re.compile(r"\W+")
 
 
@@ -150,7 +168,18 @@ def plain(text: str) -> Plain | None:
                 return candidate
         return match.group(0)
 
-    result = _LOOKALIKE_WORD.sub(unmask, text)
+    def name(match: re.Match[str]) -> str:
+        nonlocal changed
+        changed = True
+        return f" {_EMOJI[match.group(1)]} "
+
+    result = _EMOJI_RUN.sub(name, text)
+    result, skulls = _SKULL.subn(" dead ", result)
+    if skulls:
+        changed, support = True, False
+    if changed:
+        result = _SPACES.sub(" ", result).strip()
+    result = _LOOKALIKE_WORD.sub(unmask, result)
     result = _SPELLED.sub(unspell, result)
     result = _DISGUISED.sub(undo, result)
     shell = bool(_SHELL.search(result) or _HUSH.search(result))

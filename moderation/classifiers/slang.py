@@ -109,6 +109,9 @@ _EMOJI_RUN = re.compile("(" + "|".join(_EMOJI) + r")\1*")
 _SKULL = re.compile(r"(?:\U0001f480|\u2620)+")
 _SPACES = re.compile(r" {2,}")
 _NOT_WORD = re.compile(r"\W+")
+# A word split in two by a hyphen, a dot or a space ("sui-cide", "over dose", "my-self"); the second
+# half is only looked at, so each pair of neighbours is tried.
+_SPLIT = re.compile(r"\b([a-z]{2,})([-. ])(?=([a-z]{2,})\b)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,19 @@ def plain(text: str) -> Plain | None:
         changed, support = True, False
     if changed:
         result = _SPACES.sub(" ", result).strip()
+    def join(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = (match.group(1) + match.group(3)).lower()
+        # "my self" is as often "my self-esteem" or "my self harm" as a split "myself".
+        if word in _RISK_WORDS and word not in ("myself", "yourself"):
+            changed = True
+            return match.group(1)
+        return match.group(0)
+
     result = _LOOKALIKE_WORD.sub(unmask, result)
     result = _SPELLED.sub(unspell, result)
     result = _DISGUISED.sub(undo, result)
+    result = _SPLIT.sub(join, result)
     shell = bool(_SHELL.search(result) or _HUSH.search(result))
     for pattern, words, unambiguous in _FORMS:
         if shell and "self-harm" in words:

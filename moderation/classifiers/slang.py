@@ -109,6 +109,10 @@ _EMOJI_RUN = re.compile("(" + "|".join(_EMOJI) + r")\1*")
 _SKULL = re.compile(r"(?:\U0001f480|\u2620)+")
 _SPACES = re.compile(r" {2,}")
 _NOT_WORD = re.compile(r"\W+")
+# A word with a letter held down ("suiciiiide", "overdoooose"): each run of three or more is tried as
+# one letter and as two.
+_STRETCHED = re.compile(r"\b\w*([a-z])\1{2,}\w*\b", re.IGNORECASE)
+_RUN = re.compile(r"([a-z])\1{2,}", re.IGNORECASE)
 # A word split in two by a hyphen, a dot or a space ("sui-cide", "over dose", "my-self"); the second
 # half is only looked at, so each pair of neighbours is tried.
 _SPLIT = re.compile(r"\b([a-z]{2,})([-. ])(?=([a-z]{2,})\b)", re.IGNORECASE)
@@ -182,6 +186,21 @@ def plain(text: str) -> Plain | None:
         changed, support = True, False
     if changed:
         result = _SPACES.sub(" ", result).strip()
+    def unstretch(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0).lower()
+        candidates = [""]
+        at = 0
+        for run in list(_RUN.finditer(word))[:3]:
+            letter = run.group(1)
+            candidates = [c + word[at : run.start()] + n for c in candidates for n in (letter, letter * 2)]
+            at = run.end()
+        for candidate in (c + word[at:] for c in candidates):
+            if candidate in _RISK_WORDS:
+                changed = True
+                return candidate
+        return match.group(0)
+
     def join(match: re.Match[str]) -> str:
         nonlocal changed
         word = (match.group(1) + match.group(3)).lower()
@@ -194,6 +213,7 @@ def plain(text: str) -> Plain | None:
     result = _LOOKALIKE_WORD.sub(unmask, result)
     result = _SPELLED.sub(unspell, result)
     result = _DISGUISED.sub(undo, result)
+    result = _STRETCHED.sub(unstretch, result)
     result = _SPLIT.sub(join, result)
     shell = bool(_SHELL.search(result) or _HUSH.search(result))
     for pattern, words, unambiguous in _FORMS:

@@ -40,7 +40,7 @@ from threadpoolctl import threadpool_limits
 from moderation.classifiers import encoder as encoder_module
 from moderation.classifiers import slang
 from moderation.classifiers.builtin import from_outputs
-from moderation.classifiers.base import LABELS, RISK_LABELS
+from moderation.classifiers.base import RISK_LABELS
 from moderation.classifiers.model import (
     ARTIFACT_FORMAT,
     CLASSES,

@@ -24,6 +24,10 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   characters (the longest the app takes), assessed cold, beside the encoder alone over every
   window of the whole text (what reading all of it would cost at least; the shipped scorer reads
   a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`).
+- **Hostile text**: the readings' own work (`slang.plain`, with `disguises`, and
+  `sentences.pieces`), encoder excluded, on 8,001 characters built to make regular expressions
+  backtrack (one letter repeated, letters and digits, letters and stars, look-alike letters,
+  spaced letters), worst of the rounds, beside `str.lower` on the same texts (the floor).
 - **Memory**: a fresh Celery worker process (`celery worker --concurrency 1`, the way production
   runs them) is started; its child's resident set is read from /proc once it has loaded the
   model and the encoder (the `worker_process_init` warm-up), beside a child started with the
@@ -125,6 +129,33 @@ def long_messages(texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
             encode.embed(pieces)
             times["encoder, whole text"].append((time.perf_counter() - started) * 1000)
         result[str(chars)] = {name: round(statistics.median(values), 1) for name, values in times.items()}
+    return result
+
+
+HOSTILE_TEXTS = {
+    "one letter": "a" * 8001,
+    "letter, digit": "a1" * 4000,
+    "letter, star": "a*" * 4000,
+    "look-alike letters": "a\u0430" * 4000,
+    "spaced letters": "k i " * 2000,
+    "held-down letters": "aaaa! " * 1333,
+    "split words": "ab-" * 2667,
+}
+
+
+def hostile_texts(rounds: int) -> dict[str, dict[str, float]]:
+    """Worst milliseconds per hostile text: the floor, and the readings' own work."""
+    from moderation.classifiers import sentences, slang
+
+    result: dict[str, dict[str, float]] = {}
+    for name, text in HOSTILE_TEXTS.items():
+        times: dict[str, list[float]] = {"str.lower (floor)": [], "plain words + pieces": []}
+        for _ in range(rounds):
+            for label, work in (("str.lower (floor)", str.lower), ("plain words + pieces", lambda t: (slang.plain(t), sentences.pieces(t)))):
+                started = time.perf_counter()
+                work(text)
+                times[label].append((time.perf_counter() - started) * 1000)
+        result[name] = {label: round(max(values), 2) for label, values in times.items()}
     return result
 
 
@@ -247,6 +278,13 @@ def main() -> None:
         [[f"{int(chars):,}", f"{r['builtin']:.0f}", f"{r['encoder, whole text']:.0f}"] for chars, r in long.items()],
     )
 
+    hostile = hostile_texts(args.rounds)
+    print_table(
+        "Hostile text of 8,001 characters, the readings' own work, encoder excluded, worst of the rounds (ms)",
+        ["text", "str.lower (floor)", "plain words + pieces"],
+        [[name, f"{r['str.lower (floor)']:.2f}", f"{r['plain words + pieces']:.2f}"] for name, r in hostile.items()],
+    )
+
     question = model_question(texts, args.rounds)
     print(
         f"\nThe model's yes/no question per end, 20 turns: about {question['input_tokens_median']} tokens in "
@@ -272,6 +310,7 @@ def main() -> None:
             "end_time_review_20_turns": review_results,
             "model_question_20_turns": question,
             "long_message_ms": long,
+            "hostile_text_ms": hostile,
             "worker_memory": memory,
             "model_load_seconds": round(load_seconds, 2),
             "load_average": round(os.getloadavg()[0], 2),

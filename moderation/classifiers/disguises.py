@@ -22,7 +22,10 @@ RISK_WORDS = frozenset(
     poison harm harming hurt hurting blade razor jump""".split()
 )
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"})
-_DISGUISED = re.compile(r"(?<![\w*!@$|])(?=[\w*!@$|]*[a-z])(?=[\w*!@$|]*[0-9*!@$|])[\w*!@$|]{3,}", re.IGNORECASE)
+# A word is at most 30 characters: a longer run is no word, and reading it would cost time.
+_DISGUISED = re.compile(
+    r"(?<![\w*!@$|])(?=[\w*!@$|]{0,29}[a-z])(?=[\w*!@$|]{0,29}[0-9*!@$|])[\w*!@$|]{3,30}(?![\w*!@$|])", re.IGNORECASE
+)
 # Letters spelled one by one: "k i l l", "k.i.l.l", "d-i-e".
 _SPELLED = re.compile(r"(?<![\w.\-*])(?:[a-z][ .\-_*]){2,}[a-z](?![\w\-*])", re.IGNORECASE)
 # Cyrillic and Greek letters that look like Latin ones ("\u0441\u0443\u0456\u0441\u0456de" for "suicide").
@@ -34,7 +37,8 @@ _LOOKALIKES = str.maketrans(
     "ABEIJKMHOPCTYXS"
     "aopkivuABEHIKMNOPTX",
 )
-_LOOKALIKE_WORD = re.compile(r"\w*[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]\w*")
+# From a word's start only (\b): tried at every character, a long run of letters cost quadratic time.
+_LOOKALIKE_WORD = re.compile(r"\b\w*[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f]\w*")
 # Invisible characters (zero-width spaces and joiners) people put inside words to hide them.
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufe0e\ufe0f\ufeff]")
 # Emoji said in the place of a word of risk ("i have 💊💊💊 lined up", "ready for the ⚰️"): the

@@ -14,6 +14,7 @@ import pytest
 from moderation.classifiers import assess, builtin
 from moderation.classifiers.base import LABELS, Assessment, Thresholds
 from moderation.training import examples
+from tests.support.moderation.probes import known_miss, marked
 
 
 def flagged(text: str) -> tuple[str, ...]:
@@ -21,12 +22,6 @@ def flagged(text: str) -> tuple[str, ...]:
 
 
 # --- Risk: the veto line is reached by paraphrase, not only by keywords -----------------------------
-
-
-def known_miss(text: str, why: str):
-    """A probe the shipped model gets wrong, kept visible: strict, so a fix fails the test until
-    the mark goes (docs/moderation.md, "Known weaknesses")."""
-    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=f"a known miss: {why}"))
 
 
 # A second set of probes, written on 2026-11-30 after the model was final and never trained on:
@@ -1094,11 +1089,6 @@ TWENTY_SECOND_SET_FAMILY_CONFLICT = [
     "My partner checks my phone sometimes, is that okay?",
     "My brother is really loud when he plays video games",
 ]
-
-
-def marked(texts: list[str], misses: dict[str, str]) -> list:
-    """`texts` as test parameters, each one in `misses` marked as the known miss it is."""
-    return [known_miss(text, misses[text]) if text in misses else text for text in texts]
 
 
 @pytest.mark.parametrize("text", TWENTIETH_SET_SLANG_RISK)

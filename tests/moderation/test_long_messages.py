@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.classifiers import assess
+from tests.support.moderation.probes import known_miss
 
 PARAGRAPHS = [
     "The water cycle describes how water moves between the oceans, the air and the land. Heat from the sun evaporates water from seas, lakes and rivers, and plants release water vapour through their leaves in a process called transpiration. As the warm, moist air rises it cools, and the vapour condenses around tiny particles of dust to form clouds. When the droplets in a cloud grow heavy enough they fall as rain, snow, sleet or hail. ",
@@ -47,11 +48,13 @@ ORDINARY = [
 ]
 
 
-MIDDLE_UNREAD = pytest.mark.xfail(strict=True, reason="a known miss: the middle of a message over 8,001 characters is not read")
+MIDDLE_UNREAD = "the middle of a message over 8,001 characters is not read"
 
 
 @pytest.mark.parametrize(
-    "text", [*RISK_AT_END, *(pytest.param(text, marks=MIDDLE_UNREAD) for text in RISK_IN_MIDDLE)], ids=lambda t: t[-60:] if isinstance(t, str) else None
+    "text",
+    [*RISK_AT_END, *(known_miss(text, why=MIDDLE_UNREAD) for text in RISK_IN_MIDDLE)],
+    ids=lambda t: t[-60:] if isinstance(t, str) else None,
 )
 def test_a_risk_said_after_or_inside_a_long_paste_vetoes_an_end_and_gets_the_support_reply(text: str) -> None:
     assessment = assess(text)

@@ -15,10 +15,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.classifiers import assess
-
-
-def known_miss(text: str, why: str):
-    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=f"a known miss: {why}"))
+from tests.support.moderation.probes import marked
 
 
 RUN_ON_SELF_HARM = [
@@ -57,10 +54,6 @@ NO_SUPPORT = {
     RUN_ON_SELF_HARM[6]: "self_harm 0.42",
 }
 FLAGGED = {RUN_ON_ORDINARY[8]: "flagged harm_to_others (0.91), as it was read whole"}
-
-
-def marked(texts: list[str], misses: dict[str, str]) -> list:
-    return [known_miss(text, misses[text]) if text in misses else text for text in texts]
 
 
 @pytest.mark.parametrize("text", [*RUN_ON_SELF_HARM, *RUN_ON_HARM_TO_OTHERS])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.classifiers import assess
+from tests.support.moderation.probes import marked
 
 THIRD_PARTY_RISK = [
     "my friend just texted me that she's going to kill herself tonight, what do i do",
@@ -45,7 +46,7 @@ def test_someone_else_at_risk_vetoes_an_end(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=f"a known miss: {NO_SUPPORT[t]}")) if t in NO_SUPPORT else t for t in THIRD_PARTY_RISK],
+    marked(THIRD_PARTY_RISK, NO_SUPPORT),
 )
 def test_someone_else_at_risk_gets_the_support_reply(text: str) -> None:
     assert assess(text).risk

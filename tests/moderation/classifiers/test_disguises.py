@@ -7,6 +7,7 @@ import pytest
 
 from moderation.classifiers import assess
 from moderation.classifiers.slang import plain
+from tests.support.moderation.probes import marked
 
 
 # A twenty-seventh set, written on 2026-11-30 and scored once: risk words misspelled as on a phone
@@ -47,10 +48,7 @@ def test_a_misspelled_risk_vetoes_an_end(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason="a known miss: self_harm 0.25"))
-        if t == "i want to commit suicdie"
-        else t
-        for t in TWENTY_SEVENTH_SET_MISSPELLED_RISK
+        *marked(TWENTY_SEVENTH_SET_MISSPELLED_RISK, {"i want to commit suicdie": "self_harm 0.25"}),
     ],
 )
 def test_a_misspelled_risk_gets_the_support_reply(text: str) -> None:
@@ -109,10 +107,6 @@ HELD_OUT_EMOJI_ORDINARY = [
     'donated 🩸 today, got free cookies',
     'tying a 🪢 for my sailing class, any tips?',
 ]
-def marked(texts: list[str], misses: dict[str, str]) -> list:
-    return [pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=f"a known miss: {misses[t]}")) if t in misses else t for t in texts]
-
-
 @pytest.mark.parametrize("text", [*TWENTY_EIGHTH_SET_EMOJI_RISK, *HELD_OUT_EMOJI_RISK])
 def test_a_risk_said_with_emoji_vetoes_an_end(text: str) -> None:
     assert assess(text).veto

@@ -8,6 +8,7 @@ import pytest
 from moderation.classifiers import assess
 from moderation.classifiers.model import OUTPUTS
 from moderation.classifiers.slang import plain, read
+from tests.support.moderation.probes import marked
 
 _RISK = OUTPUTS.index("risk")
 _SUPPORT = [OUTPUTS.index("self_harm"), OUTPUTS.index("harm_to_others")]
@@ -234,12 +235,7 @@ def test_a_held_out_risk_in_slang_vetoes_an_end(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    [
-        pytest.param(t, marks=pytest.mark.xfail(strict=True, reason=f"a known miss: {HELD_OUT_SLANG_NO_SUPPORT[t]}"))
-        if t in HELD_OUT_SLANG_NO_SUPPORT
-        else t
-        for t in HELD_OUT_SLANG_RISK
-    ],
+    marked(HELD_OUT_SLANG_RISK, HELD_OUT_SLANG_NO_SUPPORT),
 )
 def test_a_held_out_risk_in_slang_gets_the_support_reply(text: str) -> None:
     assert assess(text).risk

@@ -24,6 +24,12 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   characters (the longest the app takes), assessed cold, beside the encoder alone over every
   window of the whole text (what reading all of it would cost at least; the shipped scorer reads
   a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`).
+- **A long message at the end-time review**: a 20-turn branch from the records (as above), one
+  of whose turns is a message of dev texts joined to 16,000 or 32,000 characters, or two of them
+  32,000 each (the most `RISK_REVIEW_MAX_CHARS` lets one end read); the review reads each long
+  message's middle, which was not read when it was sent (`builtin.assess_middles`). Beside it, in
+  turns, the same branch with each long message cut to 8,001 characters (read whole when sent:
+  nothing left to read, the floor).
 - **Hostile text**: the readings' own work (`slang.plain`, with `disguises`, and
   `sentences.pieces`), encoder excluded, on 8,001 characters built to make regular expressions
   backtrack (one letter repeated, letters and digits, letters and stars, look-alike letters,
@@ -37,7 +43,6 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import random
@@ -129,6 +134,33 @@ def long_messages(texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
             encode.embed(pieces)
             times["encoder, whole text"].append((time.perf_counter() - started) * 1000)
         result[str(chars)] = {name: round(statistics.median(values), 1) for name, values in times.items()}
+    return result
+
+
+def long_reviews(texts: list[str], pool: list[str], rounds: int, turns: int = 20) -> dict[str, dict[str, float]]:
+    """Median milliseconds of the end-time review from the records, cold, of a branch of `texts`
+    holding long messages joined from `pool`, and of the same branch with them cut to MAX_CHARS
+    (the floor), in turns."""
+    rng = random.Random(11)
+    shuffled = pool[:]
+    result: dict[str, dict[str, float]] = {}
+    for name, lengths in (("one of 16,000", (16000,)), ("one of 32,000", (32000,)), ("two of 32,000", (32000, 32000))):
+        times: dict[str, list[float]] = {"cut to 8,001 (floor)": [], "read whole": []}
+        for _ in range(rounds):
+            rng.shuffle(shuffled)  # a fresh long text each round: the cache holds none of its pieces
+            joined = " ".join(shuffled)
+            longs = [joined[sum(lengths[:i]) : sum(lengths[: i + 1])] for i in range(len(lengths))]
+            assert [len(text) for text in longs] == list(lengths)
+            branch = rng.sample(texts, turns - len(longs)) + longs
+            for mode, user_texts in (("cut to 8,001 (floor)", [t[: encoder.MAX_CHARS] for t in branch]), ("read whole", branch)):
+                stored = [services.assess_text(text).to_dict() for text in user_texts]
+                policy_turns = [services.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
+                builtin._cache.clear()
+                started = time.perf_counter()
+                review = services.end_review(turns=policy_turns, user_texts=user_texts, assessments=stored)
+                times[mode].append((time.perf_counter() - started) * 1000)
+                assert not review.failed
+        result[name] = {mode: round(statistics.median(values), 1) for mode, values in times.items()}
     return result
 
 
@@ -239,7 +271,7 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as promised
     texts = [e.text for e in examples.load_examples("all") if not e.written]
     random.Random(3).shuffle(texts)
-    texts = texts[: args.messages]
+    pool, texts = texts, texts[: args.messages]
     started = time.perf_counter()
     builtin.warm_up()
     load_seconds = time.perf_counter() - started
@@ -278,6 +310,13 @@ def main() -> None:
         [[f"{int(chars):,}", f"{r['builtin']:.0f}", f"{r['encoder, whole text']:.0f}"] for chars, r in long.items()],
     )
 
+    long_review = long_reviews(texts, pool, args.rounds)
+    print_table(
+        "End-time review from the records, cold, of a 20-turn branch holding long messages, median of the rounds (ms)",
+        ["long messages", "cut to 8,001 (floor)", "read whole"],
+        [[name, f"{r['cut to 8,001 (floor)']:.0f}", f"{r['read whole']:.0f}"] for name, r in long_review.items()],
+    )
+
     hostile = hostile_texts(args.rounds)
     print_table(
         "Hostile text of 8,001 characters, the readings' own work, encoder excluded, worst of the rounds (ms)",
@@ -310,6 +349,7 @@ def main() -> None:
             "end_time_review_20_turns": review_results,
             "model_question_20_turns": question,
             "long_message_ms": long,
+            "long_message_review_ms": long_review,
             "hostile_text_ms": hostile,
             "worker_memory": memory,
             "model_load_seconds": round(load_seconds, 2),

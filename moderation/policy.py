@@ -71,13 +71,16 @@ class RiskReview:
     the positions (0 = the first user turn) of those it found at risk. `model_answer` is the
     configured model's answer to a strict yes/no question about risk in the transcript: "yes",
     "no", or None when no model was asked (the offline provider); `model_error` says why the
-    question could not be answered, which refuses the end as well.
+    question could not be answered, which refuses the end as well. `unread_chars` counts the
+    characters of long messages the encoder was not allowed to read (more than the review may
+    read in one end): what was not checked refuses the end too.
     """
 
     turns_checked: int
     risk_turns: tuple[int, ...] = ()
     model_answer: str | None = None
     model_error: str | None = None
+    unread_chars: int = 0
     details: dict = field(default_factory=dict)
 
     @property
@@ -86,7 +89,7 @@ class RiskReview:
 
     @property
     def failed(self) -> bool:
-        return self.model_error is not None
+        return self.model_error is not None or self.unread_chars > 0
 
     def to_dict(self) -> dict:
         return {**asdict(self), "risk": self.risk, "failed": self.failed}
@@ -194,7 +197,12 @@ def apply_review(decision: Decision, review: RiskReview) -> Decision:
             found.append("the model, asked whether anyone may be at risk, answered yes")
         return _refused(recorded, "risk_veto", f"{' and '.join(found)}; the assistant stays instead of ending.")
     if review.failed:
-        return _refused(recorded, "risk_check_failed", f"the model's risk check did not answer ({review.model_error}); no end without it.")
+        unchecked = []
+        if review.model_error is not None:
+            unchecked.append(f"the model's risk check did not answer ({review.model_error})")
+        if review.unread_chars:
+            unchecked.append(f"{review.unread_chars} characters of long messages were more than the encoder may read in one end")
+        return _refused(recorded, "risk_check_failed", f"{' and '.join(unchecked)}; no end without it.")
     return recorded
 
 

@@ -18,6 +18,7 @@ from chatsite.errors import DomainError
 from moderation import policy
 from moderation.classifiers import ExternalConfig, Thresholds, assess, builtin
 from moderation.classifiers.base import Assessment
+from moderation.classifiers.encoder import MAX_CHARS
 from moderation.models import EndAttempt, EndEvent, EndFeedback, ReviewStatus
 
 __all__ = [
@@ -165,12 +166,16 @@ def end_review(
     positions = policy.turns_under_review(turns, policy_config())
     started = time.perf_counter()
     stored = assessments or [None] * len(user_texts)
-    found, reused = _encoder_review([user_texts[i] for i in positions], [stored[i] for i in positions])
+    texts = [user_texts[i] for i in positions]
+    long_chars = sum(len(text) for text in texts if len(text) > MAX_CHARS)
+    unread = long_chars if long_chars > settings.RISK_REVIEW_MAX_CHARS else 0
+    found, reused = _encoder_review(texts, [stored[i] for i in positions], read_middles=not unread)
     encoder_ms = round((time.perf_counter() - started) * 1000, 1)
     details: dict = {
         "encoder": {
             "turns": [
                 {"turn": i + 1, "risk": a.risk_score, "veto": a.veto, "stored": was_stored}
+                | ({"middle_read": not unread} if len(user_texts[i]) > MAX_CHARS else {})
                 for i, a, was_stored in zip(positions, found, reused)
             ],
             "veto_threshold": settings.RISK_VETO_THRESHOLD,
@@ -192,15 +197,24 @@ def end_review(
             error = f"{type(failure).__name__}: {failure}"[:300]
         details["model"] = {"answer": answer, "error": error, "ms": round((time.perf_counter() - started) * 1000, 1)}
     return RiskReview(
-        turns_checked=len(positions), risk_turns=risk_turns, model_answer=answer, model_error=error, details=details
+        turns_checked=len(positions),
+        risk_turns=risk_turns,
+        model_answer=answer,
+        model_error=error,
+        unread_chars=unread,
+        details=details,
     )
 
 
-def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[Assessment], list[bool]]:
+def _encoder_review(
+    texts: list[str], stored: list[dict | None], *, read_middles: bool = True
+) -> tuple[list[Assessment], list[bool]]:
     """The builtin model's assessment of each text at today's lines, and whether it was read from
     the text's stored assessment rather than scored again: a record that names this same model
     holds its scores (`builtin`) or scores never under them (an external backend combined with
-    it), so reading it vetoes at least whatever scoring again would."""
+    it), so reading it vetoes at least whatever scoring again would. The middle of a message too
+    long to be read whole when it was sent is read now (`builtin.assess_middles`), and each score
+    is the higher of the two readings."""
     current, lines = builtin.model_identity(), thresholds()
     known = [
         Assessment.from_dict(record).with_thresholds(lines)
@@ -209,7 +223,17 @@ def _encoder_review(texts: list[str], stored: list[dict | None]) -> tuple[list[A
         for record in stored
     ]
     scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines))
-    return [k if k is not None else next(scored) for k in known], [k is not None for k in known]
+    found = [k if k is not None else next(scored) for k in known]
+    middles = builtin.assess_middles(texts, lines) if read_middles else [None] * len(texts)
+    return [_higher(a, m) if m else a for a, m in zip(found, middles)], [k is not None for k in known]
+
+
+def _higher(first: Assessment, second: Assessment) -> Assessment:
+    """One assessment of a message read in two parts (its ends when it was sent, its middle now):
+    every score the higher of the two."""
+    labels = {label: max(first.labels[label], second.labels[label]) for label in first.labels}
+    risk = max(first.risk_score, second.risk_score)
+    return Assessment.from_scores(labels, first.backend, risk, first.thresholds, first.model)
 
 
 def as_answered(turns: list[UserTurn]) -> list[UserTurn]:

@@ -85,6 +85,11 @@ RISK_MEMORY = env_bool("RISK_MEMORY", True)
 # Before a model-initiated end, a real provider's model is asked one yes/no question about risk
 # in the transcript (the offline provider is not). No answer within this time refuses the end.
 RISK_REVIEW_MODEL_TIMEOUT_MS = env_int("RISK_REVIEW_MODEL_TIMEOUT_MS", 10000, minimum=100)
+# A message longer than 8,001 characters is read in its ends when it is sent; the end-time review
+# reads its middle too (about 2.5 s of one core for the app's longest, 32,000 characters). It reads
+# at most this many characters of such messages in one end (two of the longest); a branch holding
+# more cannot be ended by the model, since what was not read was not checked.
+RISK_REVIEW_MAX_CHARS = env_int("RISK_REVIEW_MAX_CHARS", 64000, minimum=0)
 # Each worker process loads the builtin model and its sentence encoder as it starts, so that no
 # user waits for it; off, the first message a process assesses pays for it (about a second).
 MODERATION_WARM_UP = env_bool("MODERATION_WARM_UP", True)

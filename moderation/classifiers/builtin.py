@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import slang
+from moderation.classifiers import sentences, slang
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
 from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model
 
@@ -160,6 +160,22 @@ def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: 
         return []
     identity = (model or get_model()).identity
     return [from_outputs(row, thresholds, text, identity) for row, text in zip(output_scores(texts, model), texts)]
+
+
+def assess_middles(texts: list[str], thresholds: Thresholds = Thresholds()) -> list[Assessment | None]:
+    """For the end-time review: the middle of each text too long to be read whole when it was sent
+    (`encoder.middle`), read in its sentences and chunks (`sentences.pieces`), each output the
+    highest over them; None for a text read whole. Only the pieces are read, not windows of the
+    whole middle: a risk said inside a paste is what they catch, at half the cost. They go through
+    the cache like any text, so a worker reads a long message's middle once however many ends are
+    tried on its branch."""
+    pieces = [list(dict.fromkeys(p for part in encoder_module.middle(text) for p in sentences.pieces(part) or [part])) for text in texts]
+    rows = iter(output_scores([piece for parts in pieces for piece in parts]))
+    identity = get_model().identity
+    return [
+        from_outputs(np.max([next(rows) for _ in parts], axis=0), thresholds, model=identity) if parts else None
+        for parts in pieces
+    ]
 
 
 def assess(text: str, model: Model | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:

@@ -42,6 +42,10 @@ WINDOW_TOKENS = 256
 # 4,000 characters left "... i'm going to kill myself tonight" after a 5,700-character essay unread.
 HEAD_CHARS = 4000
 MAX_CHARS = 2 * HEAD_CHARS + 1
+# The end-time review reads the middle of a longer message (`middle`), once per end rather than at
+# every message. Its pieces overlap each other and the two ends by this much, so a sentence of up
+# to 1,000 characters lies whole in one of them.
+OVERLAP_CHARS = 1000
 # A batch holds windows of similar length, and at most this many word pieces once padded. The
 # network's cost is about proportional to the padded word pieces, but a pass over a large batch
 # costs more per piece (its activations leave the cache) and every pass has a fixed cost.
@@ -59,6 +63,19 @@ def readable(text: str) -> str:
     if len(text) <= MAX_CHARS:
         return text
     return f"{text[:HEAD_CHARS]}\n{text[-HEAD_CHARS:]}"
+
+
+def middle(text: str) -> list[str]:
+    """What `readable` leaves out of a text, as overlapping pieces of at most MAX_CHARS characters,
+    each of which `readable` keeps whole; [] for a text read whole."""
+    if len(text) <= MAX_CHARS:
+        return []
+    unread = text[HEAD_CHARS - OVERLAP_CHARS : len(text) - HEAD_CHARS + OVERLAP_CHARS]
+    if len(unread) <= MAX_CHARS:
+        return [unread]
+    step = MAX_CHARS - OVERLAP_CHARS
+    starts = [*range(0, len(unread) - MAX_CHARS, step), len(unread) - MAX_CHARS]
+    return [unread[start : start + MAX_CHARS] for start in starts]
 
 
 class EncoderUnavailable(RuntimeError):

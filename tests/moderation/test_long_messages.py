@@ -5,14 +5,15 @@ it: an essay of about 5,700 characters with a risk said in the note after it, an
 9,200 with a risk in the middle, against the same pastes with an ordinary note. The model read only
 the first 4,000 characters of a message, so none of these risks was seen. Now a message longer
 than 8,001 characters is read in its first and its last 4,000 (`encoder.readable`): a risk in the
-middle of a longer one is still not seen (strict xfails).
+middle of a longer one is still not seen when it is sent (strict xfails), but the end-time review
+reads the middle (`builtin.assess_middles`), so it holds back an end.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from moderation.classifiers import assess
+from moderation.classifiers import assess, builtin
 from tests.support.moderation.probes import known_miss
 
 PARAGRAPHS = [
@@ -46,9 +47,10 @@ ORDINARY = [
     PASTE + "\n\nmake this shorter, it has to fit on one page and this assignment is killing me",
     HALF + "i think this part needs a diagram of evaporation. " + HALF,
 ]
+ORDINARY_LONG = ORDINARY[-1]
 
 
-MIDDLE_UNREAD = "the middle of a message over 8,001 characters is not read"
+MIDDLE_UNREAD = "the middle of a message over 8,001 characters is not read when it is sent (the end-time review reads it)"
 
 
 @pytest.mark.parametrize(
@@ -65,3 +67,19 @@ def test_a_risk_said_after_or_inside_a_long_paste_vetoes_an_end_and_gets_the_sup
 @pytest.mark.parametrize("text", ORDINARY, ids=lambda t: t[-60:] if isinstance(t, str) else None)
 def test_a_long_paste_with_an_ordinary_note_gets_an_ordinary_answer(text: str) -> None:
     assert assess(text).flagged == ()
+
+
+@pytest.mark.parametrize("text", RISK_IN_MIDDLE, ids=lambda t: t[len(HALF) : len(HALF) + 40])
+def test_the_end_time_review_reads_the_middle_of_a_long_paste_and_finds_the_risk(text: str) -> None:
+    (middle,) = builtin.assess_middles([text])
+    assert middle.veto
+    assert not assess(text).veto  # what was read when it was sent
+
+
+def test_the_middle_of_an_ordinary_long_paste_is_no_risk() -> None:
+    (middle,) = builtin.assess_middles([ORDINARY_LONG])
+    assert not middle.veto
+
+
+def test_a_message_read_whole_has_no_middle_to_read() -> None:
+    assert builtin.assess_middles([PASTE, "hello"]) == [None, None]

@@ -294,3 +294,53 @@ def test_only_a_risk_veto_can_be_cleared(owner, moderator):
     client.force_authenticate(moderator)
     refused = client.post(f"/api/v1/moderation/end-attempts/{attempt.pk}/clear-risk/")
     assert refused.status_code == 409 and refused.json()["code"] == "not_a_risk_veto"
+
+
+def test_a_risk_in_the_middle_of_a_long_paste_holds_back_an_end_the_user_then_asks_for(owner):
+    """The middle of a message over 8,001 characters is not read when it is sent; it is read before
+    an end, so the assistant stays."""
+    from tests.moderation.test_long_messages import RISK_IN_MIDDLE
+
+    conversation, reply = send(owner, RISK_IN_MIDDLE[0], "local")
+    generate(reply)
+    assert not Message.objects.filter(role="user").first().moderation["veto"]  # the ends alone: no risk
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    reply = generate(reply)
+    assert not reply.branch.ended
+    attempt = EndAttempt.objects.get()
+    assert attempt.refusal == "risk_veto"
+    long_turn = attempt.risk_review["details"]["encoder"]["turns"][0]
+    assert long_turn["veto"] and long_turn["middle_read"]
+
+
+def test_a_long_paste_with_nothing_in_its_middle_does_not_hold_back_an_end(owner):
+    from tests.moderation.test_long_messages import ORDINARY_LONG
+
+    conversation, reply = send(owner, ORDINARY_LONG, "local")
+    generate(reply)
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    reply = generate(reply)
+    assert reply.branch.ended
+    long_turn = EndEvent.objects.get().risk_review["details"]["encoder"]["turns"][0]
+    assert long_turn["middle_read"] and not long_turn["veto"]
+
+
+def test_more_long_text_than_the_review_may_read_refuses_the_end_and_staff_see_why(owner, settings, client, moderator):
+    """What the encoder was not allowed to read was not checked: no end without it."""
+    from tests.moderation.test_long_messages import ORDINARY_LONG
+
+    settings.RISK_REVIEW_MAX_CHARS = len(ORDINARY_LONG) - 1
+    conversation, reply = send(owner, ORDINARY_LONG, "local")
+    generate(reply)
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    reply = generate(reply)
+    assert not reply.branch.ended
+    attempt = EndAttempt.objects.get()
+    assert attempt.refusal == "risk_check_failed"
+    assert attempt.risk_review["unread_chars"] == len(ORDINARY_LONG)
+    assert "characters of long messages" in attempt.decision["reasons"][0]
+    assert attempt.risk_review["details"]["encoder"]["turns"][0]["middle_read"] is False
+    client.force_login(moderator)
+    page = client.get(f"/admin/moderation/endattempt/{attempt.pk}/change/").content.decode()
+    assert "Too much long text to read: the end was refused" in page
+    assert "(middle of a long message not read)" in page

@@ -44,6 +44,22 @@ def test_the_end_of_a_message_as_long_as_the_app_takes_is_read(settings):
     assert read[windows[-1].start : windows[-1].end].endswith("kill myself tonight.")
 
 
+@pytest.mark.parametrize("length", [encoder.MAX_CHARS, encoder.MAX_CHARS + 1, 12_000, 17_003, 32_000])
+def test_the_middle_of_a_long_message_covers_all_its_ends_leave_out(length):
+    """Every sentence of up to OVERLAP_CHARS characters lies whole in one of the ends or the
+    middle's pieces, and each piece is read whole."""
+    text = "".join(f"{i:05d} " for i in range(length))[:length]
+    pieces = encoder.middle(text)
+    if length <= encoder.MAX_CHARS:
+        assert pieces == []
+        return
+    assert all(encoder.readable(piece) == piece for piece in pieces)
+    read = [(0, encoder.HEAD_CHARS), (length - encoder.HEAD_CHARS, length)]
+    read += [(text.index(piece), text.index(piece) + len(piece)) for piece in pieces]
+    for start in range(0, length - encoder.OVERLAP_CHARS + 1, 97):
+        assert any(a <= start and start + encoder.OVERLAP_CHARS <= b for a, b in read), start
+
+
 def test_an_empty_text_is_one_window():
     assert len(encoder.get_encoder().windows("")) == 1
     assert encoder.get_encoder().embed([""])[0].shape == (1, encoder.DIMENSIONS)

@@ -111,8 +111,10 @@ def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
 
 def _support_text(flagged: tuple[str, ...]) -> str:
     if "self_harm" in flagged:
+        # Also the reply to a user telling of a friend at risk (moderation/classifiers/others.py):
+        # the words must not assume whose risk it is.
         opening = (
-            "I'm really sorry you're feeling this way, and I'm glad you told me. I'm not going "
+            "I'm really sorry about what's happening, and I'm glad you told me. I'm not going "
             "anywhere, and you don't have to go through this alone."
         )
     else:

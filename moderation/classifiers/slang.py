@@ -6,7 +6,8 @@ mys3lf", "s*icide", "k i l l", emoji: `disguises`). The encoder has rarely or ne
 spellings, so "been sh'ing again and nobody knows" scored 0.03 on `risk`, far under the veto
 line, while "been self-harming again" is far over it. A message with such a spelling is therefore
 also read with the plain words put back, and the risk outputs keep the higher of the two readings.
-The other labels keep the message as written.
+The other labels keep the message as written. A message about someone else in the third person is
+also told from that person's side, in the same second reading (`others`, `reading`).
 
 Some forms mean something else just as often ("sh" is also the shell, "kms" kilometres, "od" an
 outer diameter). Their plain reading may lift the veto, which only keeps a conversation open for a
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from moderation.classifiers import disguises, sentences
+from moderation.classifiers import disguises, others, sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
 from moderation.classifiers.encoder import readable
 from moderation.classifiers.model import OUTPUTS
@@ -89,16 +90,27 @@ def plain(text: str) -> Plain | None:
     return Plain(result, support) if changed else None
 
 
+def reading(text: str) -> Plain | None:
+    """What the risk outputs read again of a text: its plain words (`plain`), told from the side of
+    anyone it speaks of in the third person (`others.first_person`), or None when neither changes
+    it. Telling it from the other side lifts the support lines as the plain words it rests on do."""
+    spelled = plain(text)
+    told = others.first_person(spelled.text if spelled else text)
+    if told is None:
+        return spelled
+    return Plain(told, spelled.support if spelled else True)
+
+
 def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """Rescaled output rows for the texts, read as `sentences.read` reads them; then each text
-    with slang or a disguise is read again in plain words (`plain`), and its veto (and its support
-    lines, when every form was unambiguous) keeps the higher of the two readings. The shipped
-    scorer and nested cross-validation both read a message through here."""
+    with slang or a disguise, or about someone in the third person, is read again (`reading`), and
+    its veto (and its support lines, when every form was unambiguous) keeps the higher of the two
+    readings. The shipped scorer and nested cross-validation both read a message through here."""
     texts = [readable(text) for text in texts]
     rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
     pending: list[tuple[int, Plain]] = []
     for index, text in enumerate(texts):
-        spelled = plain(text)
+        spelled = reading(text)
         if spelled is None:
             continue
         row = rows[index]

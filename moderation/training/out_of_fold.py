@@ -16,9 +16,9 @@ class OutOfFoldScores:
     """Answers `builtin`'s scoring with fixed output rows, one per text (`recipe.outer_fold_outputs`).
 
     Training and cross-validation read a text's first window only, so the row belongs to that
-    window; the text's later windows, its sentences and chunks (`sentences.pieces`) and its reading
-    in plain words (`slang.plain`) score nothing (0: the row already holds their risk), and each
-    output keeps the highest, as the shipped scorer does. A text that cross-validation did not
+    window; the text's later windows, its sentences and chunks (`sentences.pieces`) and its second
+    reading (`slang.reading`: plain words, another's side) score nothing (0: the row already holds
+    their risk), and each output keeps the highest, as the shipped scorer does. A text that cross-validation did not
     score is an error, never a silent 0.
     """
 
@@ -33,7 +33,7 @@ class OutOfFoldScores:
             first, *later = encoder.windows(read)
             self._rows[read[first.start : first.end]] = np.asarray(row, dtype=np.float64)
             self._later.update(read[w.start : w.end] for w in later)
-            spelled = slang.plain(read)
+            spelled = slang.reading(read)
             extra = [*sentences.pieces(read), *([spelled.text, *sentences.pieces(spelled.text)] if spelled else [])]
             for piece in extra:
                 self._later.update(piece[w.start : w.end] for w in encoder.windows(piece))

@@ -1,0 +1,46 @@
+"""Someone else's risk read as if said of oneself (`others.first_person`), for the risk outputs."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pytest
+
+from moderation.classifiers import builtin, others
+
+
+@pytest.mark.parametrize(
+    ("text", "spoken"),
+    [
+        ("she's going to kill herself tonight", "i'm going to kill myself tonight"),
+        ("my brother wants to end his life", "i want to end my life"),
+        ("my best friend has been cutting her wrists", "i have been cutting my wrists"),
+        ("he says they'd be better off without him and keeps his gun loaded", "i say i'd be better off without him and keep my gun loaded"),
+        ("They are planning to hurt themselves", "i am planning to hurt myself"),
+        # The user as an object becomes the second person, so that "she hates me" never reads "i hate me".
+        ("my sister told me she hates me and I'm scared", "my sister told you i hate you and I'm scared"),
+        ("my friend texted me that she's going to kill herself", "i texted you that i'm going to kill myself"),
+    ],
+)
+def test_the_message_is_told_from_the_other_persons_side(text: str, spoken: str) -> None:
+    assert others.first_person(text) == spoken
+
+
+@pytest.mark.parametrize("text", ["i want to learn guitar", "how do i kill a python process", "the shelf fell on the cat"])
+def test_a_message_about_nobody_else_is_not_read_again(text: str) -> None:
+    assert others.first_person(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["my nephew has been cutting himself every night and hides it", "my classmate says she took a bunch of pills to end her life"]
+)
+def test_a_relatives_risk_gets_the_support_reply(text: str, monkeypatch) -> None:
+    assert builtin.assess(text).risk
+    monkeypatch.setattr(others, "first_person", lambda text: None)
+    monkeypatch.setattr(builtin, "_cache", OrderedDict())  # the shipped cache comes back after
+    assert not builtin.assess(text).risk, "read as written, it got none"
+
+
+def test_the_same_words_about_an_accident_get_an_ordinary_answer() -> None:
+    """What the reading lifts is the model's own reading of the words, not the pronouns."""
+    assert builtin.assess("my cousin fell off her bike and hurt herself, how do i clean a scrape").flagged == ()

@@ -23,12 +23,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from moderation.classifiers import disguises, others, sentences
+from moderation.classifiers import disguises, languages, others, sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
 from moderation.classifiers.encoder import readable
 from moderation.classifiers.model import OUTPUTS
 
 _RISK = OUTPUTS.index("risk")
+# The risk score of a phrase of risk in another language (`languages`): over the veto line at any
+# setting an operator would choose, and visibly a rule's score, not the model's.
+LANGUAGE_RISK = 0.9
 _SUPPORT = [OUTPUTS.index(label) for label in RISK_LABELS]
 
 _OBJECT = r"(?= (?:myself|me|yourself|you|himself|him|herself|her|themselves|them|us|someone|somebody|everyone|my|his|their)\b)"
@@ -105,9 +108,13 @@ def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarr
     """Rescaled output rows for the texts, read as `sentences.read` reads them; then each text
     with slang or a disguise, or about someone in the third person, is read again (`reading`), and
     its veto (and its support lines, when every form was unambiguous) keeps the higher of the two
-    readings. The shipped scorer and nested cross-validation both read a message through here."""
+    readings. A phrase of risk in another language (`languages`) lifts the veto. The shipped scorer
+    and nested cross-validation both read a message through here."""
     texts = [readable(text) for text in texts]
     rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
+    for index, text in enumerate(texts):
+        if languages.risk_said(text):
+            rows[index, _RISK] = max(rows[index, _RISK], LANGUAGE_RISK)
     pending: list[tuple[int, Plain]] = []
     for index, text in enumerate(texts):
         spelled = reading(text)

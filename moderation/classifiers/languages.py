@@ -1,4 +1,4 @@
-"""Risk said in another language: a veto on a short list of unambiguous phrases.
+"""Risk said in another language: a short list of unambiguous phrases.
 
 The encoder and the data are English, so "voy a suicidarme esta noche" scored 0.00 on `risk`:
 after three abusive turns in English, a risk said in Spanish did not hold the end back. A
@@ -9,16 +9,17 @@ These phrases were written from the languages, not from any data: first-person s
 and a stated intent to kill someone, in Spanish, French, German, Portuguese, Italian, Dutch,
 Polish, Russian and Turkish. Each is a whole phrase, never a word that also lives in hyperbole
 ("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match). A match lifts the
-veto only (`slang.read`): the chat stays open, and the reply, which no support line was reached
-for, is the provider's own; a real provider's model reads the language, and its end-time question
-covers the whole transcript.
+veto and the support line of its label (`slang.read`): the chat stays open, and the reply carries
+the support resources, whose link finds a helpline in any country. A real provider's model reads
+the language itself, and its end-time question covers the whole transcript.
 """
 
 from __future__ import annotations
 
 import re
 
-_PHRASES = (
+# First-person suicide and self-harm.
+_SELF = (
     # Spanish
     r"suicid(?:arme|arse|arte|ar[eé]|io|a)\b",
     r"quitarme la vida",
@@ -26,14 +27,12 @@ _PHRASES = (
     r"(?:quiero|quisiera|prefiero|deseo) morir(?:me)?\b",
     r"no quiero (?:seguir )?vivir",
     r"(?:me corto|cortarme) (?:los brazos|las piernas|las venas|las mu[ñn]ecas)",
-    r"(?:voy a|quiero|lo voy a|la voy a) matar(?:lo|la|le)?\b",
     # French
     r"me suicider\b",
     r"me tuer\b",
     r"(?:veux|voudrais|pr[ée]f[èe]re|vais) mourir\b",
     r"en finir avec (?:la vie|ma vie)",
     r"me scarifie|me mutile|m'ouvrir les veines",
-    r"(?:vais|veux) (?:le |la |les )?tuer\b",
     # German
     r"selbstmord|suizid",
     r"(?:bringe|bring) mich (?:\w+ ){0,3}um\b",
@@ -41,34 +40,47 @@ _PHRASES = (
     r"(?:will|m[öo]chte) (?:nur noch )?sterben",
     r"(?:will|m[öo]chte) nicht mehr leben",
     r"(?:mich|mir) (?:\w+ ){0,3}(?:ritzen|ritze|aufschneiden|aufgeschnitten|aufgeritzt)",
-    r"werde (?:ihn|sie|meinen \w+|meine \w+) (?:\w+ ){0,2}(?:umbringen|t[öo]ten)",
     # Portuguese
     r"me (?:suicidar|matar)\b",
     r"(?:quero|queria) morrer\b",
     r"n[ãa]o (?:aguento|quero) mais viver",
     r"(?:me corto|me cortar|cortar os pulsos)",
-    r"vou mat[áa]-(?:lo|la)|vou matar (?:o|a|meu|minha)\b",
     # Italian
     r"suicidarmi|uccidermi|ammazzarmi|togliermi la vita",
     r"(?:voglio|vorrei) morire",
     r"mi taglio (?:le braccia|i polsi|le gambe)|tagliarmi",
-    r"(?:voglio|vado a) (?:uccider|ammazzar)(?:lo|la|e)\b",
     # Dutch
     r"zelfmoord",
     r"mezelf (?:\w+ ){0,2}(?:van kant maken|ophangen|iets aandoen|snijden)",
     r"wil (?:\w+ )?dood\b",
     r"wil niet meer leven",
-    r"(?:ga|wil) (?:hem|haar) (?:\w+ ){0,2}vermoorden",
     # Polish
     r"zabi[ćc] si[ęe]|zabij[ęe] si[ęe]|chc[ęe] umrze[ćc]|samob[óo]jstw|pope[łl]ni[ćc] samob",
     # Russian
-    r"покончить с собой|убить себя|убью себя|хочу умереть|суицид|самоубийств|убью (?:его|её|ее)",
+    r"покончить с собой|убить себя|убью себя|хочу умереть|суицид|самоубийств",
     # Turkish
     r"intihar|kendimi [öo]ld[üu]r|[öo]lmek istiyorum",
 )
-_RISK = re.compile(r"(?<!\w)(?:" + "|".join(_PHRASES) + ")", re.IGNORECASE)
+# A stated intent to kill someone.
+_OTHERS = (
+    r"(?:voy a|quiero|lo voy a|la voy a) matar(?:lo|la|le)?\b",  # Spanish
+    r"(?:vais|veux) (?:le |la |les )?tuer\b",  # French
+    r"werde (?:ihn|sie|meinen \w+|meine \w+) (?:\w+ ){0,2}(?:umbringen|t[öo]ten)",  # German
+    r"vou mat[áa]-(?:lo|la)|vou matar (?:o|a|meu|minha)\b",  # Portuguese
+    r"(?:voglio|vado a) (?:uccider|ammazzar)(?:lo|la|e)\b",  # Italian
+    r"(?:ga|wil) (?:hem|haar) (?:\w+ ){0,2}vermoorden",  # Dutch
+    r"убью (?:его|её|ее)",  # Russian
+)
 
 
-def risk_said(text: str) -> bool:
-    """Whether the text says a risk in one of the listed phrases of another language."""
-    return _RISK.search(text) is not None
+def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)(?:" + "|".join(phrases) + ")", re.IGNORECASE)
+
+
+_LABELS = (("self_harm", _compile(_SELF)), ("harm_to_others", _compile(_OTHERS)))
+
+
+def risk_said(text: str) -> tuple[str, ...]:
+    """The risk labels (self_harm, harm_to_others) whose listed phrases of another language the text
+    says; () for none."""
+    return tuple(label for label, pattern in _LABELS if pattern.search(text))

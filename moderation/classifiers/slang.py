@@ -29,8 +29,8 @@ from moderation.classifiers.encoder import readable
 from moderation.classifiers.model import OUTPUTS
 
 _RISK = OUTPUTS.index("risk")
-# The risk score of a phrase of risk in another language (`languages`): over the veto line at any
-# setting an operator would choose, and visibly a rule's score, not the model's.
+# The score a phrase of risk in another language (`languages`) gives `risk` and its label: over the
+# veto and support lines at any setting an operator would choose, and visibly a rule's, not the model's.
 LANGUAGE_RISK = 0.9
 _SUPPORT = [OUTPUTS.index(label) for label in RISK_LABELS]
 
@@ -108,13 +108,14 @@ def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarr
     """Rescaled output rows for the texts, read as `sentences.read` reads them; then each text
     with slang or a disguise, or about someone in the third person, is read again (`reading`), and
     its veto (and its support lines, when every form was unambiguous) keeps the higher of the two
-    readings. A phrase of risk in another language (`languages`) lifts the veto. The shipped scorer
-    and nested cross-validation both read a message through here."""
+    readings. A phrase of risk in another language (`languages`) lifts the veto and its label's
+    support line. The shipped scorer and nested cross-validation both read a message through here."""
     texts = [readable(text) for text in texts]
     rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
     for index, text in enumerate(texts):
-        if languages.risk_said(text):
-            rows[index, _RISK] = max(rows[index, _RISK], LANGUAGE_RISK)
+        for label in languages.risk_said(text):
+            columns = [_RISK, OUTPUTS.index(label)]
+            rows[index, columns] = np.maximum(rows[index, columns], LANGUAGE_RISK)
     pending: list[tuple[int, Plain]] = []
     for index, text in enumerate(texts):
         spelled = reading(text)

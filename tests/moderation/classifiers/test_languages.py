@@ -1,10 +1,13 @@
-"""Risk said in another language: a short list of phrases lifts the veto (`languages`).
+"""Risk said in another language: a short list of phrases lifts the veto and the support line
+(`languages`).
 
 The thirty-fifth set, written on 2026-11-30 before the phrase list and scored once after it, by
 the same author (so it tests the phrases on new sentences, not on another person's wording): 16
 risks in Spanish, French, German, Portuguese, Italian and Dutch, which the model alone scored 0.02
 at most on `risk` (0 of 16 at the veto line), and 12 ordinary messages in the same languages, some
-of them hyperbole about dying ("me muero de hambre"). The ninth set, in
+of them hyperbole about dying ("me muero de hambre"). It was looked at twice: once when the phrases
+lifted the veto only (16 of 16 at the veto line, 0 of 12 ordinary), and once after they lifted the
+support line of their label too (16 of 16 with the support reply, 0 of 12). The ninth set, in
 tests/moderation/test_builtin_classifier.py, was read while the phrases were written.
 """
 
@@ -48,9 +51,14 @@ HELD_OUT_ORDINARY = [
 ]
 
 
+INTENT_AGAINST_SOMEONE = {HELD_OUT_RISK[2], HELD_OUT_RISK[5], HELD_OUT_RISK[8], HELD_OUT_RISK[15]}
+
+
 @pytest.mark.parametrize("text", HELD_OUT_RISK)
-def test_a_risk_said_in_another_language_vetoes_an_end(text: str) -> None:
-    assert assess(text).veto
+def test_a_risk_said_in_another_language_vetoes_an_end_and_gets_the_support_reply(text: str) -> None:
+    assessment = assess(text)
+    assert assessment.veto
+    assert assessment.flagged == (("harm_to_others",) if text in INTENT_AGAINST_SOMEONE else ("self_harm",))
 
 
 @pytest.mark.parametrize("text", HELD_OUT_ORDINARY)

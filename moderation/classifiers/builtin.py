@@ -169,13 +169,17 @@ def assess_middles(texts: list[str], thresholds: Thresholds = Thresholds()) -> l
     whole middle: a risk said inside a paste is what they catch, at half the cost. They go through
     the cache like any text, so a worker reads a long message's middle once however many ends are
     tried on its branch."""
-    pieces = [list(dict.fromkeys(p for part in encoder_module.middle(text) for p in sentences.pieces(part) or [part])) for text in texts]
+    pieces = [list(dict.fromkeys(piece for part in encoder_module.middle(text) for piece in _pieces(part))) for text in texts]
     rows = iter(output_scores([piece for parts in pieces for piece in parts]))
     identity = get_model().identity
     return [
         from_outputs(np.max([next(rows) for _ in parts], axis=0), thresholds, model=identity) if parts else None
         for parts in pieces
     ]
+
+
+def _pieces(part: str) -> list[str]:
+    return sentences.pieces(part) or [part]
 
 
 def assess(text: str, model: Model | None = None, thresholds: Thresholds = Thresholds()) -> Assessment:

@@ -1,11 +1,11 @@
 """Risk said in another language: a short list of phrases lifts the veto and the support line
 (`languages`).
 
-The thirty-fifth set, written on 2026-11-30 before the phrase list and scored once after it, by
-the same author (so it tests the phrases on new sentences, not on another person's wording): 16
+The thirty-fifth set, written on 2026-11-30 before the phrase list and scored after it, by the
+same author (so it tests the phrases on new sentences, not on another person's wording): 16
 risks in Spanish, French, German, Portuguese, Italian and Dutch, which the model alone scored 0.02
-at most on `risk` (0 of 16 at the veto line), and 12 ordinary messages in the same languages, some
-of them hyperbole about dying ("me muero de hambre"). It was looked at twice: once when the phrases
+at most on `risk` (0 of 16 at the veto line), and 12 ordinary messages in the same languages, 6 of
+them hyperbole about dying ("me muero de hambre") and 2 with "kill" in another sense. It was looked at twice: once when the phrases
 lifted the veto only (16 of 16 at the veto line, 0 of 12 ordinary), and once after they lifted the
 support line of their label too (16 of 16 with the support reply, 0 of 12). The ninth set, in
 tests/moderation/test_builtin_classifier.py, was read while the phrases were written.

@@ -30,7 +30,7 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   message's middle, which was not read when it was sent (`builtin.assess_middles`). Beside it, in
   turns, the same branch with each long message cut to 8,001 characters (read whole when sent:
   nothing left to read, the floor).
-- **Hostile text**: the readings' own work (`slang.reading`: the plain words, with `disguises`,
+- **Hostile text**: the readings' own work (`readings.reading`: the plain words, with `disguises`,
   and the other person's side, `others`; the phrases of other languages, `languages`; and
   `sentences.pieces`), encoder excluded, on 8,001 characters built to make regular expressions
   backtrack (one letter repeated, letters and digits, letters and stars, look-alike letters,
@@ -181,13 +181,13 @@ HOSTILE_TEXTS = {
 
 def hostile_texts(rounds: int) -> dict[str, dict[str, float]]:
     """Worst milliseconds per hostile text: the floor, and the readings' own work."""
-    from moderation.classifiers import languages, sentences, slang
+    from moderation.classifiers import languages, readings, sentences
 
     result: dict[str, dict[str, float]] = {}
     for name, text in HOSTILE_TEXTS.items():
         times: dict[str, list[float]] = {"str.lower (floor)": [], "readings + pieces": []}
         for _ in range(rounds):
-            for label, work in (("str.lower (floor)", str.lower), ("readings + pieces", lambda t: (slang.reading(t), languages.risk_said(t), sentences.pieces(t)))):
+            for label, work in (("str.lower (floor)", str.lower), ("readings + pieces", lambda t: (readings.reading(t), languages.risk_said(t), sentences.pieces(t)))):
                 started = time.perf_counter()
                 work(text)
                 times[label].append((time.perf_counter() - started) * 1000)

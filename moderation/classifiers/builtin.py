@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import sentences, slang
+from moderation.classifiers import readings, sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
 from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model
 
@@ -137,7 +137,7 @@ def output_scores(texts: list[str], model: Model | None = None) -> list[np.ndarr
 
 
 def _score(texts: list[str], model: Model) -> list[np.ndarray]:
-    return list(slang.read(texts, lambda batch: _score_windows(batch, model)))
+    return list(readings.read(texts, lambda batch: _score_windows(batch, model)))
 
 
 def _score_windows(texts: list[str], model: Model) -> np.ndarray:

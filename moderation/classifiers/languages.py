@@ -9,7 +9,7 @@ These phrases were written from the languages, not from any data: first-person s
 and a stated intent to kill someone, in Spanish, French, German, Portuguese, Italian, Dutch,
 Polish, Russian and Turkish. Each is a whole phrase, never a word that also lives in hyperbole
 ("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match). A match lifts the
-veto and the support line of its label (`slang.read`): the chat stays open, and the reply carries
+veto and the support line of its label (`readings.read`): the chat stays open, and the reply carries
 the support resources, whose link finds a helpline in any country. A real provider's model reads
 the language itself, and its end-time question covers the whole transcript.
 """

@@ -11,7 +11,7 @@ reply carried no resources for someone trying to keep a friend alive. Said in th
 ("herself" is "myself", "she's" is "i'm", "he wants" is "i want", "my best friend has" is "i have")
 and the user, as an object, the second ("me" is "you"), so "she hates me" reads "i hate you", never
 "i hate me". The user as a subject ("what do i do") is left as written: turned into "you", it
-blurred the risk the reading is for ("should you tell someone"). `slang.read` reads a message once more that way, and its risk
+blurred the risk the reading is for ("should you tell someone"). `readings.read` reads a message once more that way, and its risk
 outputs keep the higher reading; the other labels keep the message as written. Someone else's
 accident ("my cousin fell off her bike and hurt herself") reads as an accident from either side.
 """

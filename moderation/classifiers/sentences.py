@@ -100,7 +100,7 @@ def combine(rows: np.ndarray, owners: list[int]) -> np.ndarray:
 def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
     """Rescaled output rows for the texts, `score` giving the rows of any list of texts: each text
     read whole, then the sentences of those not `settled`. The shipped scorer and nested
-    cross-validation both read a message through here (by way of `slang.read`), so both read it
+    cross-validation both read a message through here (by way of `readings.read`), so both read it
     the same way."""
     whole = score(texts)
     pending = [i for i, row in enumerate(whole) if not settled(row)]

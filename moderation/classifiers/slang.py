@@ -6,8 +6,7 @@ mys3lf", "s*icide", "k i l l", emoji: `disguises`). The encoder has rarely or ne
 spellings, so "been sh'ing again and nobody knows" scored 0.03 on `risk`, far under the veto
 line, while "been self-harming again" is far over it. A message with such a spelling is therefore
 also read with the plain words put back, and the risk outputs keep the higher of the two readings.
-The other labels keep the message as written. A message about someone else in the third person is
-also told from that person's side, in the same second reading (`others`, `reading`).
+The other labels keep the message as written (`readings`, which reads every message).
 
 Some forms mean something else just as often ("sh" is also the shell, "kms" kilometres, "od" an
 outer diameter). Their plain reading may lift the veto, which only keeps a conversation open for a
@@ -18,21 +17,10 @@ a shell script. The unambiguous forms and the undone disguises lift both.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-
-from moderation.classifiers import disguises, languages, others, sentences
-from moderation.classifiers.base import FLAG_THRESHOLD, RISK_LABELS
+from moderation.classifiers import disguises
 from moderation.classifiers.encoder import readable
-from moderation.classifiers.model import OUTPUTS
-
-_RISK = OUTPUTS.index("risk")
-# The score a phrase of risk in another language (`languages`) gives `risk` and its label: over the
-# veto and support lines at any setting an operator would choose, and visibly a rule's, not the model's.
-LANGUAGE_RISK = 0.9
-_SUPPORT = [OUTPUTS.index(label) for label in RISK_LABELS]
 
 _OBJECT = r"(?= (?:myself|me|yourself|you|himself|him|herself|her|themselves|them|us|someone|somebody|everyone|my|his|their)\b)"
 # (pattern, plain words (a replacement template), whether the form is unambiguous enough to lift a
@@ -91,45 +79,3 @@ def plain(text: str) -> Plain | None:
             changed = True
             support = support and unambiguous
     return Plain(result, support) if changed else None
-
-
-def reading(text: str) -> Plain | None:
-    """What the risk outputs read again of a text: its plain words (`plain`), told from the side of
-    anyone it speaks of in the third person (`others.first_person`), or None when neither changes
-    it. Telling it from the other side lifts the support lines as the plain words it rests on do."""
-    spelled = plain(text)
-    told = others.first_person(spelled.text if spelled else text)
-    if told is None:
-        return spelled
-    return Plain(told, spelled.support if spelled else True)
-
-
-def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarray:
-    """Rescaled output rows for the texts, read as `sentences.read` reads them; then each text
-    with slang or a disguise, or about someone in the third person, is read again (`reading`), and
-    its veto (and its support lines, when every form was unambiguous) keeps the higher of the two
-    readings. A phrase of risk in another language (`languages`) lifts the veto and its label's
-    support line. The shipped scorer and nested cross-validation both read a message through here."""
-    texts = [readable(text) for text in texts]
-    rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
-    for index, text in enumerate(texts):
-        for label in languages.risk_said(text):
-            columns = [_RISK, OUTPUTS.index(label)]
-            rows[index, columns] = np.maximum(rows[index, columns], LANGUAGE_RISK)
-    pending: list[tuple[int, Plain]] = []
-    for index, text in enumerate(texts):
-        spelled = reading(text)
-        if spelled is None:
-            continue
-        row = rows[index]
-        vetoed = row[_RISK] >= FLAG_THRESHOLD
-        supported = row[_SUPPORT].max() >= FLAG_THRESHOLD
-        if not vetoed or (spelled.support and not supported):
-            pending.append((index, spelled))
-    if not pending:
-        return rows
-    again = sentences.read([spelled.text for _, spelled in pending], score)
-    for (index, spelled), row in zip(pending, again):
-        columns = [_RISK, *_SUPPORT] if spelled.support else [_RISK]
-        rows[index, columns] = np.maximum(rows[index, columns], row[columns])
-    return rows

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import sentences, slang
+from moderation.classifiers import readings, sentences
 from moderation.classifiers.model import OUTPUTS
 
 
@@ -17,7 +17,7 @@ class OutOfFoldScores:
 
     Training and cross-validation read a text's first window only, so the row belongs to that
     window; the text's later windows, its sentences and chunks (`sentences.pieces`) and its second
-    reading (`slang.reading`: plain words, another's side) score nothing (0: the row already holds
+    reading (`readings.reading`: plain words, another's side) score nothing (0: the row already holds
     their risk), and each output keeps the highest, as the shipped scorer does. A text that cross-validation did not
     score is an error, never a silent 0.
     """
@@ -33,7 +33,7 @@ class OutOfFoldScores:
             first, *later = encoder.windows(read)
             self._rows[read[first.start : first.end]] = np.asarray(row, dtype=np.float64)
             self._later.update(read[w.start : w.end] for w in later)
-            spelled = slang.reading(read)
+            spelled = readings.reading(read)
             extra = [*sentences.pieces(read), *([spelled.text, *sentences.pieces(spelled.text)] if spelled else [])]
             for piece in extra:
                 self._later.update(piece[w.start : w.end] for w in encoder.windows(piece))

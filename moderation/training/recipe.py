@@ -38,7 +38,7 @@ from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
 from moderation.classifiers import encoder as encoder_module
-from moderation.classifiers import slang
+from moderation.classifiers import readings
 from moderation.classifiers.builtin import from_outputs
 from moderation.classifiers.base import RISK_LABELS
 from moderation.classifiers.model import (
@@ -322,7 +322,7 @@ def outer_fold_outputs(
 
         # Read as the shipped scorer reads them: the risk outputs also read each sentence, and the
         # message with its slang spelled out.
-        for i, row in zip(test_idx, slang.read([examples[i].text for i in test_idx], score)):
+        for i, row in zip(test_idx, readings.read([examples[i].text for i in test_idx], score)):
             rows[int(i)] = row
     return rows, fold_thresholds
 

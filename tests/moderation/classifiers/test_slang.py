@@ -7,7 +7,8 @@ import pytest
 
 from moderation.classifiers import assess
 from moderation.classifiers.model import OUTPUTS
-from moderation.classifiers.slang import plain, read
+from moderation.classifiers.readings import read
+from moderation.classifiers.slang import plain
 from tests.support.moderation.probes import marked
 
 _RISK = OUTPUTS.index("risk")

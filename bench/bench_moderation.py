@@ -23,7 +23,10 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
 - **Long messages**: one message of dev texts joined to 2,000, 4,000, 8,000, 16,000 and 32,000
   characters (the longest the app takes), assessed cold, beside the encoder alone over every
   window of the whole text (what reading all of it would cost at least; the shipped scorer reads
-  a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`).
+  a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`), and
+  beside the scorer with the message's middle read too (`builtin.assess_middles`), what
+  `services.assess_message` does for a user's first RISK_MIDDLE_READS_PER_MINUTE long messages a
+  minute.
 - **A long message at the end-time review**: a 20-turn branch from the records (as above), one
   of whose turns is a message of dev texts joined to 16,000 or 32,000 characters, or two of them
   32,000 each (the most `RISK_REVIEW_MAX_CHARS` lets one end read); the review reads each long
@@ -125,11 +128,15 @@ def long_messages(texts: list[str], rounds: int) -> dict[str, dict[str, float]]:
     result: dict[str, dict[str, float]] = {}
     for chars in LONG_MESSAGE_CHARS:
         text = joined[:chars]
-        times: dict[str, list[float]] = {"builtin": [], "encoder, whole text": []}
+        times: dict[str, list[float]] = {"builtin": [], "with the middle": [], "encoder, whole text": []}
         for _ in range(rounds):
             started = time.perf_counter()
             cold_builtin(text)
             times["builtin"].append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            cold_builtin(text)
+            builtin.assess_middles([text])
+            times["with the middle"].append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             pieces = [text[at : at + encoder.HEAD_CHARS] for at in range(0, len(text), encoder.HEAD_CHARS)]
             encode.embed(pieces)
@@ -310,8 +317,11 @@ def main() -> None:
     long = long_messages(texts, args.rounds)
     print_table(
         "One long message, cold, median of the rounds (ms)",
-        ["characters", "builtin", "encoder alone over the whole text"],
-        [[f"{int(chars):,}", f"{r['builtin']:.0f}", f"{r['encoder, whole text']:.0f}"] for chars, r in long.items()],
+        ["characters", "builtin", "builtin and the middle (as sent, within the budget)", "encoder alone over the whole text"],
+        [
+            [f"{int(chars):,}", f"{r['builtin']:.0f}", f"{r['with the middle']:.0f}", f"{r['encoder, whole text']:.0f}"]
+            for chars, r in long.items()
+        ],
     )
 
     long_review = long_reviews(texts, pool, args.rounds)

@@ -38,6 +38,11 @@ PROVIDER_ERRORS = Counter(
     "chat_provider_errors", "Failed calls to a model provider, by provider and whether worth retrying.", ["provider", "transient"]
 )
 PROVIDER_RETRIES = Counter("chat_provider_retries", "Provider calls scheduled again after a transient failure.", ["provider"])
+MIDDLE_READS = Counter(
+    "chat_moderation_middle_reads",
+    "User messages too long to be read whole, by when their middle was read: as sent, or only before an end (the user's budget was spent).",
+    ["when"],
+)
 MODERATION_FALLBACKS = Counter(
     "chat_moderation_fallbacks",
     "Messages the builtin classifier assessed because the configured external backend failed or is not configured.",

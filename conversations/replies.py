@@ -24,7 +24,7 @@ from moderation.services import (
     Decision,
     RiskReview,
     UserTurn,
-    assess_text,
+    assess_message,
     end_attempt_record,
     end_event_record,
     end_review,
@@ -98,7 +98,7 @@ def reply_fail(*, message: Message, error: str, partial: str = "") -> bool:
 def user_message_assess(*, message: Message) -> dict:
     """Assess a user message once; the stored assessment is reused by every later reply."""
     if message.moderation is None:
-        message.moderation = assess_text(message.content).to_dict()
+        message.moderation = assess_message(message.content, user_id=message.conversation.owner_id)
         if not Message.objects.filter(pk=message.pk, moderation__isnull=True).update(moderation=message.moderation):
             # An earlier attempt assessed it first; keep that one so every reply sees the same.
             message.refresh_from_db(fields=["moderation"])

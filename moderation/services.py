@@ -8,12 +8,14 @@ imports the policy or the classifiers itself (.importlinter says so and CI check
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
+import redis
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chatsite import metrics
+from chatsite import metrics, rate_limits
 from chatsite.errors import DomainError
 from moderation import policy
 from moderation.classifiers import ExternalConfig, Thresholds, assess, builtin
@@ -27,6 +29,7 @@ __all__ = [
     "RiskReview",
     "UserTurn",
     "as_answered",
+    "assess_message",
     "assess_text",
     "end_review",
     "end_attempt_record",
@@ -64,6 +67,37 @@ def assess_text(text: str) -> Assessment:
     if assessment.fallback_from:
         metrics.MODERATION_FALLBACKS.labels(assessment.fallback_from).inc()
     return assessment
+
+
+def assess_message(text: str, *, user_id: int) -> dict:
+    """The assessment stored on a user message: `assess_text`, and for a message too long to be
+    read whole (over `MAX_CHARS`), its middle read too (`builtin.assess_middles`, each score the
+    higher of the two readings), so that a risk said inside a long paste gets the support reply.
+
+    Reading a middle costs up to about 2 s of one core, so it is done as the message is sent for
+    at most RISK_MIDDLE_READS_PER_MINUTE of one user's messages a minute (a Redis window every
+    worker shares). Past that, or with Redis unreachable, the middle waits for the end-time review,
+    which reads whatever was not read (`end_review`). `middle_read` says which it was."""
+    assessment = assess_text(text)
+    if len(text) <= MAX_CHARS:
+        return assessment.to_dict()
+    read = _middle_allowed(user_id)
+    if read:
+        (middle,) = builtin.assess_middles([text], thresholds())
+        assessment = _higher(assessment, middle)
+    metrics.MIDDLE_READS.labels("sent" if read else "end_review").inc()
+    return assessment.to_dict() | {"middle_read": read}
+
+
+def _middle_allowed(user_id: int) -> bool:
+    limit = settings.RISK_MIDDLE_READS_PER_MINUTE
+    if limit <= 0:
+        return False
+    try:
+        return rate_limits.admit([rate_limits.Window(f"moderation:middle-reads:{user_id}", limit, 60)]) is None
+    except redis.RedisError as error:
+        logger.warning("Reading a long message's middle is left to the end-time review: Redis failed (%s)", error)
+        return False
 
 
 def external_config(backend: str) -> ExternalConfig | None:
@@ -167,16 +201,19 @@ def end_review(
     started = time.perf_counter()
     stored = assessments or [None] * len(user_texts)
     texts = [user_texts[i] for i in positions]
-    long_chars = sum(len(text) for text in texts if len(text) > MAX_CHARS)
+    known = _stored_readings([stored[i] for i in positions])
+    # A middle read when the message was sent is in its stored record; only the others are read now.
+    to_read = [len(text) > MAX_CHARS and not (k and k[1]) for text, k in zip(texts, known)]
+    long_chars = sum(len(text) for text, read in zip(texts, to_read) if read)
     unread = long_chars if long_chars > settings.RISK_REVIEW_MAX_CHARS else 0
-    found, reused = _encoder_review(texts, [stored[i] for i in positions], read_middles=not unread)
+    found = _encoder_review(texts, [k[0] if k else None for k in known], [read and not unread for read in to_read])
     encoder_ms = round((time.perf_counter() - started) * 1000, 1)
     details: dict = {
         "encoder": {
             "turns": [
-                {"turn": i + 1, "risk": a.risk_score, "veto": a.veto, "stored": was_stored}
-                | ({"middle_read": not unread} if len(user_texts[i]) > MAX_CHARS else {})
-                for i, a, was_stored in zip(positions, found, reused)
+                {"turn": i + 1, "risk": a.risk_score, "veto": a.veto, "stored": k is not None}
+                | ({"middle_read": not (read and unread)} if len(user_texts[i]) > MAX_CHARS else {})
+                for i, a, k, read in zip(positions, found, known, to_read)
             ],
             "veto_threshold": settings.RISK_VETO_THRESHOLD,
             "model": builtin.model_identity(),
@@ -206,34 +243,44 @@ def end_review(
     )
 
 
-def _encoder_review(
-    texts: list[str], stored: list[dict | None], *, read_middles: bool = True
-) -> tuple[list[Assessment], list[bool]]:
-    """The builtin model's assessment of each text at today's lines, and whether it was read from
-    the text's stored assessment rather than scored again: a record that names this same model
-    holds its scores (`builtin`) or scores never under them (an external backend combined with
-    it), so reading it vetoes at least whatever scoring again would. The middle of a message too
-    long to be read whole when it was sent is read now (`builtin.assess_middles`), and each score
-    is the higher of the two readings."""
+def _stored_readings(records: list[dict | None]) -> list[tuple[Assessment, bool] | None]:
+    """Each stored record the end-time review can read instead of scoring its text again, at
+    today's lines, with whether the text's middle was read when it was sent; None for the others.
+    A record that names the builtin model in use holds its scores (`builtin`) or scores never
+    under them (an external backend combined with it), so reading it vetoes at least whatever
+    scoring again would."""
     current, lines = builtin.model_identity(), thresholds()
-    known = [
-        Assessment.from_dict(record).with_thresholds(lines)
+    return [
+        (Assessment.from_dict(record).with_thresholds(lines), bool(record.get("middle_read")))
         if record and current and record.get("model") == current and record.get("labels")
         else None
-        for record in stored
+        for record in records
     ]
+
+
+def _encoder_review(texts: list[str], known: list[Assessment | None], read_middles: list[bool]) -> list[Assessment]:
+    """The builtin model's assessment of each text at today's lines: its stored one (`known`) or
+    a new one, and with `read_middles`, the higher of that and its middle's reading
+    (`builtin.assess_middles`, the part of a long message not read when it was sent)."""
+    lines = thresholds()
     scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines))
     found = [k if k is not None else next(scored) for k in known]
-    middles = builtin.assess_middles(texts, lines) if read_middles else [None] * len(texts)
-    return [_higher(a, m) if m else a for a, m in zip(found, middles)], [k is not None for k in known]
+    wanted = [text for text, read in zip(texts, read_middles) if read]
+    middles = iter(builtin.assess_middles(wanted, lines) if wanted else [])
+    result = []
+    for assessment, read in zip(found, read_middles):
+        middle = next(middles) if read else None
+        result.append(_higher(assessment, middle) if middle else assessment)
+    return result
 
 
 def _higher(first: Assessment, second: Assessment) -> Assessment:
-    """One assessment of a message read in two parts (its ends when it was sent, its middle now):
-    every score the higher of the two."""
+    """One assessment of a message read in two parts (its ends, and its middle by `builtin`): every
+    score the higher of the two, under the first's backend, model and fallback."""
     labels = {label: max(first.labels[label], second.labels[label]) for label in first.labels}
     risk = max(first.risk_score, second.risk_score)
-    return Assessment.from_scores(labels, first.backend, risk, first.thresholds, first.model)
+    built = Assessment.from_scores(labels, first.backend, risk, first.thresholds, first.model)
+    return replace(built, fallback_from=first.fallback_from, fallback_error=first.fallback_error)
 
 
 def as_answered(turns: list[UserTurn]) -> list[UserTurn]:

@@ -117,6 +117,25 @@ def throttle_rates(monkeypatch):
 
 
 @pytest.fixture
+def middle_reads_cleared():
+    """Empty counters of long messages whose middle was read as sent (RISK_MIDDLE_READS_PER_MINUTE),
+    before and after the test: they live in the suite's Redis and user ids repeat between tests."""
+    from django.core.cache import cache
+
+    from chatsite import redis_clients
+
+    client = redis_clients.client()  # the suite's, even if the test points REDIS_URL elsewhere
+
+    def clear() -> None:
+        for key in client.scan_iter(match=cache.make_key("moderation:middle-reads:*"), count=1000):
+            client.delete(key)
+
+    clear()
+    yield
+    clear()
+
+
+@pytest.fixture
 def own_stack(transactional_db, tmp_path):
     """Start with `own_stack(**env)`; everything is stopped after the test."""
     stacks: list[live.OwnStack] = []

@@ -90,6 +90,11 @@ RISK_REVIEW_MODEL_TIMEOUT_MS = env_int("RISK_REVIEW_MODEL_TIMEOUT_MS", 10000, mi
 # at most this many characters of such messages in one end (two of the longest); a branch holding
 # more cannot be ended by the model, since what was not read was not checked.
 RISK_REVIEW_MAX_CHARS = env_int("RISK_REVIEW_MAX_CHARS", 64000, minimum=0)
+# The middle of such a message is read as it is sent too, so a risk said there gets the support
+# reply, for at most this many of one user's messages a minute (about 2 s of one core each for
+# the longest): the budget keeps one user's pastes from taking the workers from everyone else.
+# Past it, or at 0, the middle is read only before an end, as above.
+RISK_MIDDLE_READS_PER_MINUTE = env_int("RISK_MIDDLE_READS_PER_MINUTE", 2, minimum=0)
 # Each worker process loads the builtin model and its sentence encoder as it starts, so that no
 # user waits for it; off, the first message a process assesses pays for it (about a second).
 MODERATION_WARM_UP = env_bool("MODERATION_WARM_UP", True)

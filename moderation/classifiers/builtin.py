@@ -163,8 +163,8 @@ def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: 
 
 
 def assess_middles(texts: list[str], thresholds: Thresholds = Thresholds()) -> list[Assessment | None]:
-    """For the end-time review: the middle of each text too long to be read whole when it was sent
-    (`encoder.middle`), read in its sentences and chunks (`sentences.pieces`), each output the
+    """The middle of each text too long to be read whole by `assess` (`encoder.middle`), for a
+    message as it is sent or at the end-time review, read in its sentences and chunks (`sentences.pieces`), each output the
     highest over them; None for a text read whole. Only the pieces are read, not windows of the
     whole middle: a risk said inside a paste is what they catch, at half the cost. They go through
     the cache like any text, so a worker reads a long message's middle once however many ends are

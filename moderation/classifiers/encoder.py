@@ -42,9 +42,10 @@ WINDOW_TOKENS = 256
 # 4,000 characters left "... i'm going to kill myself tonight" after a 5,700-character essay unread.
 HEAD_CHARS = 4000
 MAX_CHARS = 2 * HEAD_CHARS + 1
-# The end-time review reads the middle of a longer message (`middle`), once per end rather than at
-# every message. Its pieces overlap each other and the two ends by this much, so a sentence of up
-# to 1,000 characters lies whole in one of them.
+# The middle of a longer message (`middle`) is read apart from its ends: as the message is sent
+# within the user's budget, otherwise at the end-time review (moderation.services). Its pieces
+# overlap each other and the two ends by this much, so a sentence of up to 1,000 characters lies
+# whole in one of them.
 OVERLAP_CHARS = 1000
 # A batch holds windows of similar length, and at most this many word pieces once padded. The
 # network's cost is about proportional to the padded word pieces, but a pass over a large batch

@@ -3,18 +3,18 @@
 A twenty-sixth probe set, written on 2026-11-30 before the change and scored once before and after
 it: an essay of about 5,700 characters with a risk said in the note after it, and one of about
 9,200 with a risk in the middle, against the same pastes with an ordinary note. The model read only
-the first 4,000 characters of a message, so none of these risks was seen. Now a message longer
-than 8,001 characters is read in its first and its last 4,000 (`encoder.readable`): a risk in the
-middle of a longer one is still not seen when it is sent (strict xfails), but the end-time review
-reads the middle (`builtin.assess_middles`), so it holds back an end.
+the first 4,000 characters of a message, so none of these risks was seen. Now the classifier reads
+a message longer than 8,001 characters in its first and its last 4,000 (`encoder.readable`), and
+its middle separately (`builtin.assess_middles`): as the message is sent, within the user's budget
+(`services.assess_message`, RISK_MIDDLE_READS_PER_MINUTE), and otherwise at the end-time review.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from moderation.classifiers import assess, builtin
-from tests.support.moderation.probes import known_miss
+from moderation.classifiers import RISK_LABELS, assess, builtin
+from moderation.services import assess_message
 
 PARAGRAPHS = [
     "The water cycle describes how water moves between the oceans, the air and the land. Heat from the sun evaporates water from seas, lakes and rivers, and plants release water vapour through their leaves in a process called transpiration. As the warm, moist air rises it cools, and the vapour condenses around tiny particles of dust to form clouds. When the droplets in a cloud grow heavy enough they fall as rain, snow, sleet or hail. ",
@@ -50,18 +50,41 @@ ORDINARY = [
 ORDINARY_LONG = ORDINARY[-1]
 
 
-MIDDLE_UNREAD = "the middle of a message over 8,001 characters is not read when it is sent (the end-time review reads it)"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [*RISK_AT_END, *(known_miss(text, why=MIDDLE_UNREAD) for text in RISK_IN_MIDDLE)],
-    ids=lambda t: t[-60:] if isinstance(t, str) else None,
-)
-def test_a_risk_said_after_or_inside_a_long_paste_vetoes_an_end_and_gets_the_support_reply(text: str) -> None:
+@pytest.mark.parametrize("text", RISK_AT_END, ids=lambda t: t[-60:])
+def test_a_risk_said_after_a_long_paste_vetoes_an_end_and_gets_the_support_reply(text: str) -> None:
     assessment = assess(text)
     assert assessment.veto
     assert assessment.risk
+
+
+@pytest.mark.parametrize("text", RISK_IN_MIDDLE, ids=lambda t: t[len(HALF) : len(HALF) + 40])
+def test_a_risk_said_inside_a_long_paste_is_read_as_it_is_sent_and_gets_the_support_reply(text, middle_reads_cleared) -> None:
+    record = assess_message(text, user_id=1)
+    assert record["middle_read"]
+    assert record["veto"]
+    assert set(record["flagged"]) & set(RISK_LABELS)
+    assert not assess(text).veto  # the two ends alone hold no risk
+
+
+def test_past_the_budget_the_middle_of_a_users_paste_is_left_to_the_end_time_review(settings, middle_reads_cleared) -> None:
+    settings.RISK_MIDDLE_READS_PER_MINUTE = 1
+    assert assess_message(RISK_IN_MIDDLE[0], user_id=1)["middle_read"]
+    later = assess_message(RISK_IN_MIDDLE[2], user_id=1)
+    assert not later["middle_read"] and not later["veto"] and later["flagged"] == []
+    assert assess_message(RISK_IN_MIDDLE[2], user_id=2)["middle_read"], "another user's budget is their own"
+
+
+def test_with_no_budget_or_no_redis_the_middle_waits_for_the_end_time_review(settings, middle_reads_cleared) -> None:
+    settings.RISK_MIDDLE_READS_PER_MINUTE = 0
+    assert assess_message(RISK_IN_MIDDLE[0], user_id=1)["middle_read"] is False
+    settings.RISK_MIDDLE_READS_PER_MINUTE = 2
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    record = assess_message(RISK_IN_MIDDLE[0], user_id=1)
+    assert record["middle_read"] is False and "labels" in record
+
+
+def test_a_message_read_whole_records_no_middle(middle_reads_cleared) -> None:
+    assert "middle_read" not in assess_message(PASTE, user_id=1)
 
 
 @pytest.mark.parametrize("text", ORDINARY, ids=lambda t: t[-60:] if isinstance(t, str) else None)

@@ -296,13 +296,33 @@ def test_only_a_risk_veto_can_be_cleared(owner, moderator):
     assert refused.status_code == 409 and refused.json()["code"] == "not_a_risk_veto"
 
 
-def test_a_risk_in_the_middle_of_a_long_paste_holds_back_an_end_the_user_then_asks_for(owner):
-    """The middle of a message over 8,001 characters is not read when it is sent; it is read before
-    an end, so the assistant stays."""
+def test_a_risk_in_the_middle_of_a_long_paste_gets_the_support_reply_and_holds_back_an_end(owner, settings, middle_reads_cleared):
+    """The middle of a message over 8,001 characters is read as it is sent, within the user's
+    budget: the reply offers support, and the end the user then asks for is refused."""
     from tests.moderation.test_long_messages import RISK_IN_MIDDLE
 
     conversation, reply = send(owner, RISK_IN_MIDDLE[0], "local")
-    generate(reply)
+    reply = generate(reply)
+    assert reply.kind == "support" and settings.SUPPORT_RESOURCES in reply.content
+    stored = Message.objects.filter(role="user").first().moderation
+    assert stored["veto"] and stored["middle_read"]
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    reply = generate(reply)
+    assert not reply.branch.ended
+    attempt = EndAttempt.objects.get()
+    assert attempt.refusal == "risk_veto"
+    assert attempt.risk_review == {}, "the stored risk refuses the end before any review"
+
+
+def test_a_risk_in_the_middle_of_a_paste_past_the_budget_still_holds_back_an_end(owner, settings, middle_reads_cleared):
+    """Past the budget the middle is not read as the message is sent (no support reply); the
+    end-time review reads it, so the assistant still stays."""
+    from tests.moderation.test_long_messages import RISK_IN_MIDDLE
+
+    settings.RISK_MIDDLE_READS_PER_MINUTE = 0
+    conversation, reply = send(owner, RISK_IN_MIDDLE[0], "local")
+    reply = generate(reply)
+    assert reply.kind != "support"
     assert not Message.objects.filter(role="user").first().moderation["veto"]  # the ends alone: no risk
     _, reply = send(owner, END_REQUEST, "local", conversation)
     reply = generate(reply)
@@ -329,6 +349,7 @@ def test_more_long_text_than_the_review_may_read_refuses_the_end_and_staff_see_w
     """What the encoder was not allowed to read was not checked: no end without it."""
     from tests.moderation.test_long_messages import ORDINARY_LONG
 
+    settings.RISK_MIDDLE_READS_PER_MINUTE = 0
     settings.RISK_REVIEW_MAX_CHARS = len(ORDINARY_LONG) - 1
     conversation, reply = send(owner, ORDINARY_LONG, "local")
     generate(reply)
@@ -344,3 +365,19 @@ def test_more_long_text_than_the_review_may_read_refuses_the_end_and_staff_see_w
     page = client.get(f"/admin/moderation/endattempt/{attempt.pk}/change/").content.decode()
     assert "Too much long text to read: the end was refused" in page
     assert "(middle of a long message not read)" in page
+
+
+def test_a_middle_read_as_it_was_sent_is_not_read_again_before_an_end(owner, settings, middle_reads_cleared):
+    """The review reads the stored record, so the cap on what it may read does not refuse it."""
+    from tests.moderation.test_long_messages import ORDINARY_LONG
+
+    settings.RISK_REVIEW_MAX_CHARS = 0
+    conversation, reply = send(owner, ORDINARY_LONG, "local")
+    generate(reply)
+    _, reply = send(owner, END_REQUEST, "local", conversation)
+    reply = generate(reply)
+    assert reply.branch.ended
+    review = EndEvent.objects.get().risk_review
+    assert review["unread_chars"] == 0
+    long_turn = review["details"]["encoder"]["turns"][0]
+    assert long_turn["stored"] and long_turn["middle_read"] and not long_turn["veto"]

@@ -12,7 +12,7 @@ from chatsite.logs import reply_context
 from conversations import replies
 from conversations.models import Message
 from conversations.providers import ChatTurn, ProviderError, ProviderRequest, ProviderResult, ToolCall, get_provider
-from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT, end_refused_result
+from conversations.providers.prompts import END_TOOL, END_TOOL_NAME, SYSTEM_PROMPT, end_refused_result, risk_note
 from conversations.selectors import message_path
 from conversations.streams import ReplyStream
 
@@ -74,9 +74,11 @@ def fit_to_budget(system: str, turns: list[ChatTurn], budget: int) -> tuple[list
 
 
 def build_request(message: Message, path: list[Message]) -> ProviderRequest:
-    """The provider's view of the branch up to the user turn this reply answers."""
+    """The provider's view of the branch up to the user turn this reply answers, with what the
+    safety check read in that turn (`risk_note`); the turn must have been assessed."""
     turns, trimmed = fit_to_budget(SYSTEM_PROMPT, transcript_turns(path), settings.LLM_CONTEXT_BUDGET_TOKENS)
-    system = f"{SYSTEM_PROMPT}\n\n{TRIMMED_NOTE}" if trimmed else SYSTEM_PROMPT
+    notes = [TRIMMED_NOTE if trimmed else None, risk_note(replies.reply_risk(path=path), settings.SUPPORT_RESOURCES)]
+    system = "\n\n".join([SYSTEM_PROMPT, *(note for note in notes if note)])
     conversation = message.conversation
     return ProviderRequest(system=system, messages=turns, model=conversation.model, tools=[END_TOOL])
 

@@ -105,6 +105,16 @@ def user_message_assess(*, message: Message) -> dict:
     return message.moderation
 
 
+def reply_risk(*, path: list[Message]) -> str | None:
+    """How the reply to the assessed user turn at the end of `path` must treat risk: "support"
+    when the server makes it a support reply, "check" when that turn is at the veto line only,
+    None otherwise. The model is told which (`prompts.risk_note`)."""
+    turns = _turns(path)
+    if reply_kind(turns=turns, ended=False) == Message.Kind.SUPPORT:
+        return "support"
+    return "check" if turns and turns[-1].vetoes else None
+
+
 def _turns(path: list[Message]) -> list[UserTurn]:
     """The policy's view of a path: each user turn's flags and the kind of the reply that followed."""
     turns = []

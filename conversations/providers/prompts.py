@@ -32,6 +32,29 @@ END_TOOL = {
 }
 
 
+def risk_note(risk: str | None, support_resources: str) -> str | None:
+    """What the model is told, in the system prompt, of the safety check's reading of the user's
+    latest message: `support` when the server makes the reply a support reply (the resources are
+    appended to it), `check` when the message is only at the veto line (a possible sign, often a
+    false one), None for neither. The model reads the whole conversation, which the check does
+    not, so at the veto line it is asked to judge rather than told what to think."""
+    if risk == "support":
+        return (
+            "The app's safety check read the user's latest message as a sign that they, or someone "
+            "they mention, may be at risk of harm. Take it seriously: reply with warmth and care, "
+            "ask how they are, and stay in the conversation; do not end it. The app adds these "
+            f"support resources after your reply, so you need not repeat them: {support_resources}"
+        )
+    if risk == "check":
+        return (
+            "The app's safety check found a possible but uncertain sign of risk of harm, to the user "
+            "or someone else, in the user's latest message. Answer what they asked; if anything they "
+            "wrote suggests they may be at risk, gently check in and offer support. Do not end the "
+            "conversation in this reply."
+        )
+    return None
+
+
 def end_refused_result(refusal: str | None, support_resources: str) -> str:
     """The tool result a model receives when the server's policy refuses its end request. Its
     next words become the reply, so it says what to do instead, not only what went wrong."""

@@ -9,6 +9,7 @@ from django.conf import settings
 
 from conversations import pipeline, replies, services
 from conversations.models import Message
+from conversations.providers.prompts import SYSTEM_PROMPT
 from conversations.streams import stream_key
 from moderation.models import EndAttempt, EndEvent
 from tests.support.conversations.providers.fake_llm_server import (
@@ -145,6 +146,35 @@ def test_a_question_that_is_only_a_risk_after_the_turn_before_gets_the_support_r
     assert second.content.startswith("A bowline holds well. Tie it like this.")
     assert settings.SUPPORT_RESOURCES in second.content
     assert as_read(second.pk) == second.content
+    system = fake_llm.requests[1].body["messages"][0]
+    assert system["role"] == "system" and "may be at risk of harm" in system["content"], "the model is told why"
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        (RISK, "may be at risk of harm. Take it seriously"),
+        # At the veto line, not a support line: a possible sign, which the model is asked to judge.
+        ("lowkey want to yeet myself off the parking garage", "a possible but uncertain sign of risk"),
+        ("What's a good name for a goldfish?", None),
+    ],
+)
+def test_the_model_is_told_what_the_safety_check_read_in_the_latest_message(owner, fake_llm, text, told):
+    fake_llm.queue(anthropic_stream(["Here for you."]))
+    _, reply = send(owner, text, "anthropic")
+    pipeline.generate(str(reply.pk), retries_left=1)
+    reply.refresh_from_db()
+    system = fake_llm.requests[0].body["system"]
+    assessment = Message.objects.get(pk=reply.parent_id).moderation
+    if told is None:
+        assert not assessment["veto"] and system == SYSTEM_PROMPT
+        return
+    assert assessment["veto"]
+    assert system.startswith(SYSTEM_PROMPT) and told in system
+    if reply.kind == "support":
+        assert settings.SUPPORT_RESOURCES in system, "the model knows the resources follow its reply"
+    else:
+        assert not set(assessment["flagged"]) & {"self_harm", "harm_to_others"} and settings.SUPPORT_RESOURCES not in system
 
 
 def test_a_second_end_request_in_the_continuation_is_ignored_and_recorded(owner, fake_llm):

@@ -48,9 +48,10 @@ def risk_note(risk: str | None, support_resources: str) -> str | None:
     if risk == "check":
         return (
             "The app's safety check found a possible but uncertain sign of risk of harm, to the user "
-            "or someone else, in the user's latest message. Answer what they asked; if anything they "
-            "wrote suggests they may be at risk, gently check in and offer support. Do not end the "
-            "conversation in this reply."
+            "or someone else, in the user's latest message; at this level it is often wrong. If "
+            "anything in the conversation suggests they may be at risk, gently check in and offer "
+            "support as well as answering. If nothing does, just answer, and do not mention this "
+            "note. Do not end the conversation in this reply."
         )
     return None
 

@@ -77,10 +77,11 @@ def build_request(message: Message, path: list[Message]) -> ProviderRequest:
     """The provider's view of the branch up to the user turn this reply answers, with what the
     safety check read in that turn (`risk_note`); the turn must have been assessed."""
     turns, trimmed = fit_to_budget(SYSTEM_PROMPT, transcript_turns(path), settings.LLM_CONTEXT_BUDGET_TOKENS)
-    notes = [TRIMMED_NOTE if trimmed else None, risk_note(replies.reply_risk(path=path), settings.SUPPORT_RESOURCES)]
+    risk = replies.reply_risk(path=path)
+    notes = [TRIMMED_NOTE if trimmed else None, risk_note(risk, settings.SUPPORT_RESOURCES)]
     system = "\n\n".join([SYSTEM_PROMPT, *(note for note in notes if note)])
     conversation = message.conversation
-    return ProviderRequest(system=system, messages=turns, model=conversation.model, tools=[END_TOOL])
+    return ProviderRequest(system=system, messages=turns, model=conversation.model, tools=[END_TOOL], risk=risk)
 
 
 def continue_after_refusal(request: ProviderRequest, result: ProviderResult, end_call: ToolCall, refusal: str | None) -> ProviderRequest:

@@ -33,6 +33,10 @@ class ProviderRequest:
     messages: list[ChatTurn]
     model: str
     tools: list[dict] = field(default_factory=list)
+    # What the server's safety check read in the latest user turn: "support" (the reply is a
+    # support reply), "check" (at the veto line only) or None. A real model is told it in `system`
+    # (prompts.risk_note); the offline provider, which has no model to tell, reads it here.
+    risk: str | None = None
 
 
 @dataclass

@@ -69,6 +69,10 @@ class LocalProvider(Provider):
         if reply_kind(turns=turns, ended=False) == "support":
             # Flagged itself, or at the veto line right after a turn that was.
             return _support_text(latest.flagged if latest.risk else turns[-2].flagged), None
+        if request.risk == "support":
+            # The server read more of the message than this reading does (the middle of a long
+            # paste, within the user's budget), as a real model would be told.
+            return _support_text(()), None
         decision = model_end_decide(turns=turns, requested_reason="")
         if decision.allowed and decision.reason == "user_request" and may_end:
             text = "Understood. I'm ending this conversation as you asked. You can start a new chat whenever you like."
@@ -110,9 +114,9 @@ def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
 
 
 def _support_text(flagged: tuple[str, ...]) -> str:
-    if "self_harm" in flagged:
-        # Also the reply to a user telling of a friend at risk (moderation/classifiers/others.py):
-        # the words must not assume whose risk it is.
+    if "self_harm" in flagged or "harm_to_others" not in flagged:
+        # Also the reply to a user telling of a friend at risk (moderation/classifiers/others.py),
+        # and when the server alone saw the risk: the words must not assume whose risk it is.
         opening = (
             "I'm really sorry about what's happening, and I'm glad you told me. I'm not going "
             "anywhere, and you don't have to go through this alone."

@@ -160,3 +160,15 @@ def test_a_risk_said_in_another_language_keeps_an_abusive_chat_open():
     assert result.tool_calls == []
     _, control = run(ABUSE, ABUSE, ABUSE, "¿qué hora es?", ABUSE)
     assert [call.name for call in control.tool_calls] == [END_TOOL_NAME]
+
+
+def test_a_message_the_server_read_as_a_risk_gets_the_support_reply_though_its_own_reading_does_not():
+    """The server reads more of a long paste than the provider's reading of its two ends."""
+    from tests.moderation.test_long_messages import RISK_IN_MIDDLE
+
+    request = ProviderRequest(system=SYSTEM_PROMPT, messages=[ChatTurn("user", RISK_IN_MIDDLE[0])], model="", tools=[END_TOOL])
+    told = ProviderRequest(**{**request.__dict__, "risk": "support"})
+    assert "offline assistant" in list(get_provider("local").stream(request))[-1].text
+    result = list(get_provider("local").stream(told))[-1]
+    assert result.text.startswith("I'm really sorry about what's happening")
+    assert result.tool_calls == []

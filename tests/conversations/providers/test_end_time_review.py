@@ -304,6 +304,7 @@ def test_a_risk_in_the_middle_of_a_long_paste_gets_the_support_reply_and_holds_b
     conversation, reply = send(owner, RISK_IN_MIDDLE[0], "local")
     reply = generate(reply)
     assert reply.kind == "support" and settings.SUPPORT_RESOURCES in reply.content
+    assert reply.content.startswith("I'm really sorry about what's happening"), "the offline provider's own support reply"
     stored = Message.objects.filter(role="user").first().moderation
     assert stored["veto"] and stored["middle_read"]
     _, reply = send(owner, END_REQUEST, "local", conversation)

@@ -30,6 +30,23 @@ _PEOPLE = (
 )
 _SUBJECT = rf"(?:\b(?:she|he|they)|\bmy (?:\w+ )?(?:{_PEOPLE})s?)"
 _APOSTROPHE = "(?:'|\u2019)"
+# After "my sister's", the words that make it "my sister is" or "has" rather than a possessive
+# ("my sister's wedding", which read "i'm wedding"): a participle, an adverb, an article or
+# preposition, or a word for how someone is.
+_CONTRACTED_BEFORE = (
+    "going|gonna|been|got|gotten|not|never|always|so|really|just|still|already|too|very|like|a|an|the|in|on|at|"
+    "out|up|back|off|over|into|about|being|getting|having|doing|saying|talking|thinking|planning|trying|"
+    "threatening|cutting|starving|drinking|hurting|acting|feeling|hiding|refusing|sleeping|crying|telling|"
+    "texting|posting|writing|making|taking|buying|looking|searching|googling|giving|scratching|burning|purging|"
+    "throwing|suicidal|depressed|drunk|high|missing|gone|dead|hurt|sick|ill|scared|afraid|pregnant|okay|ok|"
+    "fine|unwell|struggling|alone|convinced|sure|obsessed|done|ready|determined|serious"
+)
+# The subject with "'s" or "'re" for "is", "are" or "has": always after a pronoun, and after
+# "my <someone>" only before a word of that list.
+_SUBJECT_IS = (
+    rf"(?:\b(?:she|he|they){_APOSTROPHE}(?:s|re)\b"
+    rf"|\bmy (?:\w+ )?(?:{_PEOPLE})s?{_APOSTROPHE}(?:s|re)\b(?= (?:{_CONTRACTED_BEFORE})\b))"
+)
 # Verbs whose third person singular is the first person's plus "s" ("wants", "keeps").
 _VERBS = (
     "want|say|keep|need|think|feel|deserve|plan|hate|talk|hide|cut|burn|starve|refuse|text|post|"
@@ -49,7 +66,7 @@ _RULES: tuple[tuple[str, str | Callable[[str], str]], ...] = (
     (r"\b(?:himself|herself|themselves|themself)\b", "myself"),
     (r"\b(?:his|her|their) own\b", "my own"),
     (r"\b(?:his|her|their)(?= (?:life|wrists?|arms?|legs?|thighs?|skin|body|pills|meds|medication|gun|rope)\b)", "my"),
-    (_SUBJECT + _APOSTROPHE + r"(?:s|re)\b", "i'm"),
+    (_SUBJECT_IS, "i'm"),
     (_SUBJECT + _APOSTROPHE + r"ll\b", "i'll"),
     (_SUBJECT + _APOSTROPHE + r"d\b", "i'd"),
     (_SUBJECT + _APOSTROPHE + r"ve\b", "i've"),

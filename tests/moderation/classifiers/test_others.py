@@ -20,13 +20,26 @@ from moderation.classifiers import builtin, others
         # The user as an object becomes the second person, so that "she hates me" never reads "i hate me".
         ("my sister told me she hates me and I'm scared", "my sister told you i hate you and I'm scared"),
         ("my friend texted me that she's going to kill herself", "i texted you that i'm going to kill myself"),
+        ("my sister's been starving herself", "i'm been starving myself"),
+        ("my best friend's suicidal and won't talk to me", "i'm suicidal and won't talk to you"),
+        # A possessive is not "is": "my sister's wedding" stays, and only the rest is told again.
+        ("my sister's wedding made her hate herself", "my sister's wedding made her hate myself"),
     ],
 )
 def test_the_message_is_told_from_the_other_persons_side(text: str, spoken: str) -> None:
     assert others.first_person(text) == spoken
 
 
-@pytest.mark.parametrize("text", ["i want to learn guitar", "how do i kill a python process", "the shelf fell on the cat"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to learn guitar",
+        "how do i kill a python process",
+        "the shelf fell on the cat",
+        "how do i kill it at my sister's wedding speech",
+        "how can i read my teenager's texts",
+    ],
+)
 def test_a_message_about_nobody_else_is_not_read_again(text: str) -> None:
     assert others.first_person(text) is None
 

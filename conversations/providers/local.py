@@ -98,12 +98,15 @@ class LocalProvider(Provider):
         excerpt = user_turns[-1].strip().replace("\n", " ")
         if len(excerpt) > 160:
             excerpt = excerpt[:157] + "..."
-        return (
+        answer = (
             "I'm the offline assistant built into this app, so I can't give you a real answer: "
             f"I can only keep the conversation going. You said: \u201c{excerpt}\u201d. "
-            "Ask the site's operator to connect a model provider for real replies.",
-            None,
+            "Ask the site's operator to connect a model provider for real replies."
         )
+        if request.risk == "check":
+            # At the veto line only: often a false sign, so a question rather than crisis lines.
+            answer += f"\n\n{_CHECK_IN}"
+        return answer, None
 
 
 def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
@@ -111,6 +114,12 @@ def _policy_turns(user_turns: list[str]) -> list[UserTurn]:
     gave the replies, so each is derived the way the server derives it: every earlier turn got a
     reply, and none of them ended the branch."""
     return as_answered([policy_turn(assessment=assess_text(text).to_dict()) for text in user_turns])
+
+
+_CHECK_IN = (
+    "If any part of what you wrote means you might hurt yourself, or that someone could get hurt, "
+    "please tell me, and I'll point you to people who can help right now."
+)
 
 
 def _support_text(flagged: tuple[str, ...]) -> str:

@@ -172,3 +172,14 @@ def test_a_message_the_server_read_as_a_risk_gets_the_support_reply_though_its_o
     result = list(get_provider("local").stream(told))[-1]
     assert result.text.startswith("I'm really sorry about what's happening")
     assert result.tool_calls == []
+
+
+def test_a_message_only_at_the_veto_line_gets_the_answer_and_a_question_not_crisis_lines(settings):
+    request = ProviderRequest(
+        system=SYSTEM_PROMPT, messages=[ChatTurn("user", "lowkey want to yeet myself off the parking garage")], model="", risk="check"
+    )
+    text = list(get_provider("local").stream(request))[-1].text
+    assert "offline assistant" in text and "might hurt yourself" in text
+    assert settings.SUPPORT_RESOURCES not in text
+    plain = list(get_provider("local").stream(ProviderRequest(**{**request.__dict__, "risk": None})))[-1].text
+    assert "might hurt yourself" not in plain

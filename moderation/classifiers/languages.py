@@ -8,7 +8,8 @@ multilingual encoder does not come in a package from the registries, and a langu
 These phrases were written from the languages, not from any data: first-person suicide, self-harm
 and a stated intent to kill someone, in Spanish, French, German, Portuguese, Italian, Dutch,
 Polish, Russian and Turkish. Each is a whole phrase, never a word that also lives in hyperbole
-("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match). A match lifts the
+("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match), and "not wanting to
+live" is not read before a place ("no quiero vivir en Madrid", "не хочу жить в этой стране"). A match lifts the
 veto and the support line of its label (`readings.read`): the chat stays open, and the reply carries
 the support resources, whose link finds a helpline in any country. A real provider's model reads
 the language itself, and its end-time question covers the whole transcript.
@@ -25,7 +26,7 @@ _SELF = (
     r"quitarme la vida",
     r"matarme\b",
     r"(?:quiero|quisiera|prefiero|deseo) morir(?:me)?\b",
-    r"no quiero (?:seguir )?vivir",
+    r"no quiero (?:seguir )?vivir(?! (?:en|aqu[íi]|all[íi]|con)\b)",
     r"(?:me corto|cortarme) (?:los brazos|las piernas|las venas|las mu[ñn]ecas)",
     # French
     r"me suicider\b",
@@ -43,7 +44,7 @@ _SELF = (
     # Portuguese
     r"me (?:suicidar|matar)\b",
     r"(?:quero|queria) morrer\b",
-    r"n[ãa]o (?:aguento|quero) mais viver",
+    r"n[ãa]o (?:aguento|quero) mais viver(?! (?:em|aqui|ali|com)\b)",
     r"(?:me corto|me cortar|cortar os pulsos)",
     # Italian
     r"suicidarmi|uccidermi|ammazzarmi|togliermi la vita",
@@ -54,12 +55,23 @@ _SELF = (
     r"mezelf (?:\w+ ){0,2}(?:van kant maken|ophangen|iets aandoen|snijden)",
     r"wil (?:\w+ )?dood\b",
     r"wil niet meer leven",
-    # Polish
-    r"zabi[ćc] si[ęe]|zabij[ęe] si[ęe]|chc[ęe] umrze[ćc]|samob[óo]jstw|pope[łl]ni[ćc] samob",
+    # Polish (either order of "się" and its verb)
+    r"zabi[ćc] si[ęe]|zabij[ęe] si[ęe]|si[ęe] zabi[ćc]|si[ęe] zabij[ęe]",
+    r"chc[ęe] umrze[ćc]|chcia[łl](?:a|)?(?:bym|abym) umrze[ćc]",
+    r"nie chc[ęe] (?:ju[żz] |d[łl]u[żz]ej |wi[ęe]cej |tak )*[żz]y[ćc](?! (?:w|we|na|z|ze|u|tu|tutaj)\b)",
+    r"samob[óo]jstw|pope[łl]ni[ćc] samob",
+    r"odebra[ćc] sobie [żz]ycie",
+    r"tn[ęe] si[ęe]|si[ęe] tn[ęe]|okaleczam si[ęe]|si[ęe] okaleczam",
     # Russian
-    r"покончить с собой|убить себя|убью себя|хочу умереть|суицид|самоубийств",
-    # Turkish
-    r"intihar|kendimi [öo]ld[üu]r|[öo]lmek istiyorum",
+    r"покончить с (?:собой|жизнью)|убить себя|убью себя|(?:хочу|хочется) умереть|суицид|самоубийств",
+    r"не хочу (?:больше |уже |так )*жить(?! (?:в|во|на|с|со|у|здесь|тут)(?!\w))",
+    r"(?:режу|резать|порезать|порезала|порезал) себя|(?:режу|резать|порезать|порезала|порезал) себе (?:руки|вены|запястья|ноги|кожу)",
+    r"повешусь|повеситься",
+    # Turkish ("İ" does not fold to "i" under IGNORECASE)
+    r"[iİ]ntihar|kendimi [öo]ld[üu]r|[öo]lmek istiyorum",
+    # Not after a place ("bu şehirde yaşamak istemiyorum": not in this city).
+    r"(?<![dt][ae] )ya[şs]amak istemiyorum",
+    r"(?:kendimi|kollar[ıi]m[ıi]|bileklerimi) kes(?:mek|iyorum|ece[ğg]im|tim|erim)(?!\w)|kendimi as(?:mak|aca[ğg][ıi]m|t[ıi]m|ar[ıi]m)(?!\w)",
 )
 # A stated intent to kill someone.
 _OTHERS = (
@@ -69,7 +81,9 @@ _OTHERS = (
     r"vou mat[áa]-(?:lo|la)|vou matar (?:o|a|meu|minha)\b",  # Portuguese
     r"(?:voglio|vado a) (?:uccider|ammazzar)(?:lo|la|e)\b",  # Italian
     r"(?:ga|wil) (?:hem|haar) (?:\w+ ){0,2}vermoorden",  # Dutch
-    r"убью (?:его|её|ее)",  # Russian
+    r"zabij[ęe] (?:go|j[ąa]|ich)\b|(?:go|j[ąa]|ich) zabij[ęe]|chc[ęe] (?:go|j[ąa]|ich) zabi[ćc]",  # Polish
+    r"убью (?:его|её|ее|их)|(?:его|её|ее|их) убью|хочу (?:его|её|ее|их) убить",  # Russian
+    r"(?:onu|onlar[ıi]) [öo]ld[üu]rece[ğg]im|(?:onu|onlar[ıi]) [öo]ld[üu]rmek istiyorum",  # Turkish
 )
 
 

@@ -93,6 +93,19 @@ _THIRD_PERSON = re.compile(
 )
 
 
+# Someone in the user's life named as such ("my neighbour's car", "our stepdad"), anywhere.
+_SOMEONE_KNOWN = re.compile(
+    rf"\b(?:my|our) (?:\w+ )?(?:{_PEOPLE}|neighbors|neighbours|stepdad|stepmom|stepfather|stepmother|stepson|"
+    rf"stepdaughter|baby|in-laws?)s?\b",
+    re.IGNORECASE,
+)
+
+
+def names_someone_known(text: str) -> bool:
+    """Whether `text` names someone in the user's life ("my neighbour", "my ex boyfriend")."""
+    return bool(_SOMEONE_KNOWN.search(text))
+
+
 def _turn(match: re.Match[str]) -> str:
     words = _RULES[int(match.lastgroup[1:])][1]  # type: ignore[index]
     return words if isinstance(words, str) else words(match.group(0))

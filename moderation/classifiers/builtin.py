@@ -164,11 +164,11 @@ def assess_many(texts: list[str], thresholds: Thresholds = Thresholds(), model: 
 
 def assess_middles(texts: list[str], thresholds: Thresholds = Thresholds()) -> list[Assessment | None]:
     """The middle of each text too long to be read whole by `assess` (`encoder.middle`), for a
-    message as it is sent or at the end-time review, read in its sentences and chunks (`sentences.pieces`), each output the
-    highest over them; None for a text read whole. Only the pieces are read, not windows of the
-    whole middle: a risk said inside a paste is what they catch, at half the cost. They go through
-    the cache like any text, so a worker reads a long message's middle once however many ends are
-    tried on its branch."""
+    message as it is sent or at the end-time review, read in its sentences and chunks
+    (`sentences.pieces`), each output the highest over them; None for a text read whole. Only the
+    pieces are read, not windows of the whole middle: a risk said inside a paste is what they
+    catch, at half the cost. They go through the cache like any text, so a worker reads a long
+    message's middle once however many times it is asked."""
     pieces = [list(dict.fromkeys(piece for part in encoder_module.middle(text) for piece in _pieces(part))) for text in texts]
     rows = iter(output_scores([piece for parts in pieces for piece in parts]))
     identity = get_model().identity

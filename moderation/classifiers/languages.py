@@ -8,10 +8,10 @@ multilingual encoder does not come in a package from the registries, and a langu
 These phrases were written from the languages, not from any data: first-person suicide, self-harm
 and a stated intent to kill someone, in Spanish, French, German, Portuguese, Italian, Dutch,
 Polish, Russian and Turkish. Each is a whole phrase, never a word that also lives in hyperbole
-("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match), and "not wanting to
-live" is not read before a place ("no quiero vivir en Madrid", "не хочу жить в этой стране"). A match lifts the
-veto and the support line of its label (`readings.read`): the chat stays open, and the reply carries
-the support resources, whose link finds a helpline in any country. A real provider's model reads
+("me muero de hambre", "je suis mort de rire", "ik lach me dood" do not match), and "not wanting
+to live" is not read before a place ("no quiero vivir en Madrid", "не хочу жить в этой стране").
+A match lifts the veto and the support line of its label (`readings.read`): the chat stays open,
+and the reply carries the support resources, whose link finds a helpline in any country. A real provider's model reads
 the language itself, and its end-time question covers the whole transcript.
 """
 
@@ -65,13 +65,14 @@ _SELF = (
     # Russian
     r"покончить с (?:собой|жизнью)|убить себя|убью себя|(?:хочу|хочется) умереть|суицид|самоубийств",
     r"не хочу (?:больше |уже |так )*жить(?! (?:в|во|на|с|со|у|здесь|тут)(?!\w))",
-    r"(?:режу|резать|порезать|порезала|порезал) себя|(?:режу|резать|порезать|порезала|порезал) себе (?:руки|вены|запястья|ноги|кожу)",
+    r"(?:режу|резать|порезать|порезала|порезал) (?:себя|себе (?:руки|вены|запястья|ноги|кожу))",
     r"повешусь|повеситься",
     # Turkish ("İ" does not fold to "i" under IGNORECASE)
     r"[iİ]ntihar|kendimi [öo]ld[üu]r|[öo]lmek istiyorum",
     # Not after a place ("bu şehirde yaşamak istemiyorum": not in this city).
     r"(?<![dt][ae] )ya[şs]amak istemiyorum",
-    r"(?:kendimi|kollar[ıi]m[ıi]|bileklerimi) kes(?:mek|iyorum|ece[ğg]im|tim|erim)(?!\w)|kendimi as(?:mak|aca[ğg][ıi]m|t[ıi]m|ar[ıi]m)(?!\w)",
+    r"(?:kendimi|kollar[ıi]m[ıi]|bileklerimi) kes(?:mek|iyorum|ece[ğg]im|tim|erim)(?!\w)",
+    r"kendimi as(?:mak|aca[ğg][ıi]m|t[ıi]m|ar[ıi]m)(?!\w)",
 )
 # A stated intent to kill someone.
 _OTHERS = (

@@ -52,7 +52,8 @@ def read(texts: list[str], score: Callable[[list[str]], np.ndarray]) -> np.ndarr
     with slang or a disguise, or about someone in the third person, is read again (`reading`), and
     its veto (and its support lines, when every form was unambiguous) keeps the higher of the two
     readings. A phrase of risk in another language (`languages`) lifts the veto and its label's
-    support line; a harmful request that names someone in the user's life lifts the veto. The shipped scorer and nested cross-validation both read a message through here."""
+    support line; a harmful request that names someone in the user's life lifts the veto. The
+    shipped scorer and nested cross-validation both read a message through here."""
     texts = [readable(text) for text in texts]
     rows = np.array(sentences.read(texts, score), dtype=float, copy=True)
     for index, text in enumerate(texts):

@@ -1,6 +1,7 @@
 """The embedded offline provider: what it says, when it asks to end, how it streams."""
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -166,8 +167,8 @@ def test_a_message_the_server_read_as_a_risk_gets_the_support_reply_though_its_o
     """The server reads more of a long paste than the provider's reading of its two ends."""
     from tests.moderation.test_long_messages import RISK_IN_MIDDLE
 
-    request = ProviderRequest(system=SYSTEM_PROMPT, messages=[ChatTurn("user", RISK_IN_MIDDLE[0])], model="", tools=[END_TOOL])
-    told = ProviderRequest(**{**request.__dict__, "risk": "support"})
+    request = ProviderRequest(SYSTEM_PROMPT, [ChatTurn("user", RISK_IN_MIDDLE[0])], "", [END_TOOL])
+    told = replace(request, risk="support")
     assert "offline assistant" in list(get_provider("local").stream(request))[-1].text
     result = list(get_provider("local").stream(told))[-1]
     assert result.text.startswith("I'm really sorry about what's happening")
@@ -175,11 +176,10 @@ def test_a_message_the_server_read_as_a_risk_gets_the_support_reply_though_its_o
 
 
 def test_a_message_only_at_the_veto_line_gets_the_answer_and_a_question_not_crisis_lines(settings):
-    request = ProviderRequest(
-        system=SYSTEM_PROMPT, messages=[ChatTurn("user", "lowkey want to yeet myself off the parking garage")], model="", risk="check"
-    )
+    message = ChatTurn("user", "lowkey want to yeet myself off the parking garage")
+    request = ProviderRequest(system=SYSTEM_PROMPT, messages=[message], model="", risk="check")
     text = list(get_provider("local").stream(request))[-1].text
     assert "offline assistant" in text and "might hurt yourself" in text
     assert settings.SUPPORT_RESOURCES not in text
-    plain = list(get_provider("local").stream(ProviderRequest(**{**request.__dict__, "risk": None})))[-1].text
+    plain = list(get_provider("local").stream(replace(request, risk=None)))[-1].text
     assert "might hurt yourself" not in plain

@@ -38,6 +38,8 @@ from moderation.classifiers.base import LABELS
 
 ARTIFACT_FORMAT = 3
 ARTIFACT_PATH = Path(__file__).resolve().parent / "builtin_model.json.gz"
+# The code that turns a text into scores besides the artifact: the readings, the rules, the encoder.
+CODE_DIR = Path(__file__).resolve().parent
 # The model's outputs: the five labels, then the veto's `risk`.
 OUTPUTS: tuple[str, ...] = (*LABELS, "risk")
 # The classes the neighbour features measure closeness to: the labels and the two safe kinds.
@@ -157,8 +159,9 @@ class Model:
     """The two heads over the four feature blocks, with each output's operating point."""
 
     def __init__(self, data: dict[str, Any], identity: str | None = None) -> None:
-        """`identity` names the artifact (`load` gives its SHA-256): an assessment records it, so
-        that the end-time review can trust a score this very model gave (None: never trusted)."""
+        """`identity` names the scorer (`load`: the SHA-256 of the artifact and of the classifiers'
+        code): an assessment records it, so that the end-time review can trust a score this very
+        scorer gave (None: never trusted)."""
         self.identity = identity
         if data.get("format") != ARTIFACT_FORMAT:
             raise ValueError(f"unsupported builtin model artifact format {data.get('format')!r}")
@@ -203,9 +206,20 @@ class Model:
 
     @classmethod
     def load(cls, path: Path = ARTIFACT_PATH) -> Model:
+        """The artifact at `path`, named by its bytes and the code that reads texts for it: a new
+        reading or rule (the same artifact) changes the scores too, so records scored before it
+        must not be read at the end-time review as if scored now."""
         raw = path.read_bytes()
-        identity = "builtin-" + hashlib.sha256(raw).hexdigest()[:16]
+        identity = "builtin-" + hashlib.sha256(raw + code_fingerprint()).hexdigest()[:16]
         return cls(json.loads(gzip.decompress(raw).decode("utf-8")), identity)
+
+
+def code_fingerprint(directory: Path = CODE_DIR) -> bytes:
+    """The SHA-256 of the classifiers' modules (every `*.py` in `directory`, by name and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
 
 
 def rescale(probability: float, threshold: float) -> float:

@@ -176,7 +176,7 @@ def _generate(message: Message, stream: ReplyStream, retries_left: int) -> str:
     path = message_path(message.id)[:-1]
     # The user message this reply answers; assessed in place, so the request and the end policy
     # see its assessment.
-    replies.user_message_assess(message=path[-1])
+    replies.user_message_assess(message=path[-1], user_id=message.conversation.owner_id)
     request = build_request(message, path)
 
     call = _Call(message, stream)

@@ -95,10 +95,11 @@ def reply_fail(*, message: Message, error: str, partial: str = "") -> bool:
     )
 
 
-def user_message_assess(*, message: Message) -> dict:
-    """Assess a user message once; the stored assessment is reused by every later reply."""
+def user_message_assess(*, message: Message, user_id: int) -> dict:
+    """Assess a user message of user `user_id` once; the stored assessment is reused by every later
+    reply."""
     if message.moderation is None:
-        message.moderation = assess_message(message.content, user_id=message.conversation.owner_id)
+        message.moderation = assess_message(message.content, user_id=user_id)
         if not Message.objects.filter(pk=message.pk, moderation__isnull=True).update(moderation=message.moderation):
             # An earlier attempt assessed it first; keep that one so every reply sees the same.
             message.refresh_from_db(fields=["moderation"])

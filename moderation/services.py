@@ -201,12 +201,16 @@ def end_review(
     started = time.perf_counter()
     stored = assessments or [None] * len(user_texts)
     texts = [user_texts[i] for i in positions]
-    known = _stored_readings([stored[i] for i in positions])
+    records = [stored[i] for i in positions]
+    known = _stored_readings(records)
     # A middle read when the message was sent is in its stored record; only the others are read now.
-    to_read = [len(text) > MAX_CHARS and not (k and k[1]) for text, k in zip(texts, known)]
+    to_read = [
+        len(text) > MAX_CHARS and not (k is not None and record.get("middle_read"))
+        for text, k, record in zip(texts, known, records)
+    ]
     long_chars = sum(len(text) for text, read in zip(texts, to_read) if read)
     unread = long_chars if long_chars > settings.RISK_REVIEW_MAX_CHARS else 0
-    found = _encoder_review(texts, [k[0] if k else None for k in known], [read and not unread for read in to_read])
+    found = _encoder_review(texts, known, [read and not unread for read in to_read])
     encoder_ms = round((time.perf_counter() - started) * 1000, 1)
     details: dict = {
         "encoder": {
@@ -243,15 +247,15 @@ def end_review(
     )
 
 
-def _stored_readings(records: list[dict | None]) -> list[tuple[Assessment, bool] | None]:
+def _stored_readings(records: list[dict | None]) -> list[Assessment | None]:
     """Each stored record the end-time review can read instead of scoring its text again, at
-    today's lines, with whether the text's middle was read when it was sent; None for the others.
+    today's lines; None for the others.
     A record that names the builtin model in use holds its scores (`builtin`) or scores never
     under them (an external backend combined with it), so reading it vetoes at least whatever
     scoring again would."""
     current, lines = builtin.model_identity(), thresholds()
     return [
-        (Assessment.from_dict(record).with_thresholds(lines), bool(record.get("middle_read")))
+        Assessment.from_dict(record).with_thresholds(lines)
         if record and current and record.get("model") == current and record.get("labels")
         else None
         for record in records

@@ -184,7 +184,7 @@ def test_an_outage_is_recorded_on_the_message_and_the_chat_goes_on(server, setti
     server.answer({"error": {"message": "overloaded"}}, status=500)
     conversation = chat.conversation_create(user=owner)
     user_message, reply = chat.message_send(user=owner, branch_id=conversation.active_branch_id, content="you are a worthless piece of shit")
-    stored = replies.user_message_assess(message=user_message)
+    stored = replies.user_message_assess(message=user_message, user_id=owner.pk)
     user_message.refresh_from_db()
     assert user_message.moderation == stored
     assert stored["backend"] == "builtin"

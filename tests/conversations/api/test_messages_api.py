@@ -86,7 +86,8 @@ def test_a_user_messages_moderation_is_null_until_assessed_then_labels_and_flagg
     assert body["user_message"]["moderation"] is None
     assert get(api, url)["moderation"] is None
 
-    replies.user_message_assess(message=Message.objects.get(pk=body["user_message"]["id"]))
+    user_message = Message.objects.select_related("conversation").get(pk=body["user_message"]["id"])
+    replies.user_message_assess(message=user_message, user_id=user_message.conversation.owner_id)
     moderation = get(api, url)["moderation"]
     assert set(moderation) == {"labels", "flagged"}
     assert "abuse" in moderation["flagged"]

@@ -1,5 +1,6 @@
 """The operating figures the app reports to Prometheus (prometheus-client), defined once here and
-counted where they happen: the reply pipeline, the end policy's records, the moderation fallback.
+counted where they happen: the reply pipeline, the end policy's records, the assessment of each
+user message.
 
 Web and worker processes are many, so prometheus-client runs in its multiprocess mode whenever
 PROMETHEUS_MULTIPROC_DIR is set (it must be set before this module is imported, and emptied when
@@ -43,6 +44,16 @@ MIDDLE_READS = Counter(
     "User messages too long to be read whole, by when their middle was read: as sent, or only before an end (the user's budget was spent).",
     ["when"],
 )
+# What the assessment of each user message asked of its reply and of the end policy, as sent. The
+# shares are the live view of what cross-validation measures offline: a jump in `support` or `veto`
+# after a model, threshold or traffic change is what an operator reviews first (docs/deploy.md).
+ASSESSMENTS = Counter(
+    "chat_moderation_assessments",
+    "User messages assessed as sent, by the strongest thing the assessment asked for: support (a risk at the support line), "
+    "veto (at the veto line only), flagged (misconduct or an end request, no risk), ordinary.",
+    ["result"],
+)
+FLAGS = Counter("chat_moderation_flags", "User messages assessed as sent with a label at its line, by label.", ["label"])
 MODERATION_FALLBACKS = Counter(
     "chat_moderation_fallbacks",
     "Messages the builtin classifier assessed because the configured external backend failed or is not configured.",

@@ -80,13 +80,27 @@ def assess_message(text: str, *, user_id: int) -> dict:
     which reads whatever was not read (`end_review`). `middle_read` says which it was."""
     assessment = assess_text(text)
     if len(text) <= MAX_CHARS:
+        _count(assessment)
         return assessment.to_dict()
     read = _middle_allowed(user_id)
     if read:
         (middle,) = builtin.assess_middles([text], thresholds())
         assessment = _higher(assessment, middle)
     metrics.MIDDLE_READS.labels("sent" if read else "end_review").inc()
+    _count(assessment)
     return assessment.to_dict() | {"middle_read": read}
+
+
+def _count(assessment: Assessment) -> None:
+    if assessment.risk:
+        result = "support"
+    elif assessment.veto:
+        result = "veto"
+    else:
+        result = "flagged" if assessment.flagged else "ordinary"
+    metrics.ASSESSMENTS.labels(result).inc()
+    for label in assessment.flagged:
+        metrics.FLAGS.labels(label).inc()
 
 
 def _middle_allowed(user_id: int) -> bool:

@@ -4,7 +4,7 @@ the web and worker processes; everyone else gets a 404."""
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation.services import assess_text
+from moderation.services import assess_message, assess_text
 from tests.support import live
 from tests.support.accounts import token_for
 
@@ -59,6 +59,29 @@ def test_a_moderation_fallback_is_counted(client, settings):
     assert after == before + 1
 
 
+@pytest.mark.django_db
+def test_each_assessed_message_is_counted_by_what_it_asked_of_the_reply(client):
+    """The live shares of support replies and vetoes: what an operator watches after a model or
+    threshold change."""
+    messages = {
+        "ordinary": "What's a good name for a golden retriever puppy?",
+        "flagged": "you useless twat",
+        # At the veto line with no label at its support line (tests/moderation/test_warning_signs.py).
+        "veto": "who would take care of my cat if I wasn't around anymore? asking so I can set it up this week",
+        "support": "i want to kill myself tonight",
+    }
+    before = figures(client.get("/metrics", **TOKEN).content.decode())
+    for text in messages.values():
+        assess_message(text, user_id=1)
+    after = figures(client.get("/metrics", **TOKEN).content.decode())
+    for result in messages:
+        name = "chat_moderation_assessments_total"
+        assert value(after, name, result=result) == value(before, name, result=result) + 1, result
+    for label in ("abuse", "self_harm"):
+        name = "chat_moderation_flags_total"
+        assert value(after, name, label=label) == value(before, name, label=label) + 1, label
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_web_process_reports_what_the_workers_did(live_client, live_stack):
     def scrape() -> dict:
@@ -92,6 +115,9 @@ def test_the_web_process_reports_what_the_workers_did(live_client, live_stack):
     assert grew("chat_ends_total", reason="abuse", initiated_by="model")
     assert grew("chat_end_refusals_total", refusal="risk_veto")
     assert grew("chat_risk_vetoes_total")
+    assert grew("chat_moderation_assessments_total", 4, result="flagged")
+    assert grew("chat_moderation_assessments_total", result="support")
+    assert grew("chat_moderation_flags_total", 4, label="abuse")
     assert grew("chat_provider_errors_total", 2, provider="failing", transient="true")
     assert grew("chat_provider_retries_total", provider="failing")
     assert value(after, "chat_queue_depth", state="waiting") >= 0

@@ -77,7 +77,9 @@ def assess_message(text: str, *, user_id: int) -> dict:
     Reading a middle costs up to about 2 s of one core, so it is done as the message is sent for
     at most RISK_MIDDLE_READS_PER_MINUTE of one user's messages a minute (a Redis window every
     worker shares). Past that, or with Redis unreachable, the middle waits for the end-time review,
-    which reads whatever was not read (`end_review`). `middle_read` says which it was."""
+    which reads whatever was not read (`end_review`). `middle_read` says which it was. Each
+    assessment is counted by what it asks of the reply, and by label (`metrics.ASSESSMENTS`,
+    `metrics.FLAGS`)."""
     assessment = assess_text(text)
     if len(text) <= MAX_CHARS:
         _count(assessment)

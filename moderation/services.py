@@ -81,16 +81,16 @@ def assess_message(text: str, *, user_id: int) -> dict:
     assessment is counted by what it asks of the reply, and by label (`metrics.ASSESSMENTS`,
     `metrics.FLAGS`)."""
     assessment = assess_text(text)
-    if len(text) <= MAX_CHARS:
-        _count(assessment)
-        return assessment.to_dict()
-    read = _middle_allowed(user_id)
-    if read:
-        (middle,) = builtin.assess_middles([text], thresholds())
-        assessment = _higher(assessment, middle)
-    metrics.MIDDLE_READS.labels("sent" if read else "end_review").inc()
+    extra: dict = {}
+    if len(text) > MAX_CHARS:
+        read = _middle_allowed(user_id)
+        if read:
+            (middle,) = builtin.assess_middles([text], thresholds())
+            assessment = _higher(assessment, middle)
+        metrics.MIDDLE_READS.labels("sent" if read else "end_review").inc()
+        extra = {"middle_read": read}
     _count(assessment)
-    return assessment.to_dict() | {"middle_read": read}
+    return assessment.to_dict() | extra
 
 
 def _count(assessment: Assessment) -> None:

@@ -10,7 +10,7 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   per call. Measured in the same run and in turns with it (round by round, each candidate once
   per round): `str.lower` (the floor: nothing) and the sentence encoder alone (the model's share
   is the difference).
-- **End-time review**: `moderation.services.end_review` over 20-turn branches of dev texts, cold
+- **End-time review**: `moderation.risk_review.end_review` over 20-turn branches of dev texts, cold
   (cache cleared, no record from this model: every turn goes through the encoder, the worst case:
   turns assessed before the model was retrained), from the records (cache cleared, every turn's
   stored assessment made by this model when it was sent, alone or beside an external backend: a
@@ -25,7 +25,7 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
   window of the whole text (what reading all of it would cost at least; the shipped scorer reads
   a message longer than 8,001 characters in its first and last 4,000: `encoder.readable`), and
   beside the scorer with the message's middle read too (`builtin.assess_middles`), what
-  `services.assess_message` does for a user's first RISK_MIDDLE_READS_PER_MINUTE long messages a
+  `assessment.assess_message` does for a user's first RISK_MIDDLE_READS_PER_MINUTE long messages a
   minute.
 - **A long message at the end-time review**: a 20-turn branch from the records (as above), one
   of whose turns is a message of dev texts joined to 16,000 or 32,000 characters, or two of them
@@ -66,7 +66,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench.measure import print_table, write_json  # noqa: E402
-from moderation import services  # noqa: E402
+from moderation import assessment, risk_review, site_policy  # noqa: E402
 from moderation.classifiers import builtin, encoder  # noqa: E402
 from moderation.training import examples  # noqa: E402
 
@@ -105,14 +105,14 @@ def review_times(texts: list[str], rounds: int, turns: int = 20) -> dict[str, li
     for _ in range(rounds):
         for _ in range(5):
             branch = rng.sample(texts, turns)
-            stored = [services.assess_text(text).to_dict() for text in branch]  # as when each was sent
-            policy_turns = [services.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
+            stored = [assessment.assess_text(text).to_dict() for text in branch]  # as when each was sent
+            policy_turns = [site_policy.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
             for mode in ("cold", "warm", "records"):  # cold fills the cache that warm reads
                 if mode != "warm":
                     builtin._cache.clear()
                 records = stored if mode == "records" else None
                 started = time.perf_counter()
-                services.end_review(turns=policy_turns, user_texts=branch, assessments=records)
+                risk_review.end_review(turns=policy_turns, user_texts=branch, assessments=records)
                 result[mode].append((time.perf_counter() - started) * 1000)
     return result
 
@@ -161,11 +161,11 @@ def long_reviews(texts: list[str], pool: list[str], rounds: int, turns: int = 20
             assert [len(text) for text in longs] == list(lengths)
             branch = rng.sample(texts, turns - len(longs)) + longs
             for mode, user_texts in (("cut to 8,001 (floor)", [t[: encoder.MAX_CHARS] for t in branch]), ("read whole", branch)):
-                stored = [services.assess_text(text).to_dict() for text in user_texts]
-                policy_turns = [services.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
+                stored = [assessment.assess_text(text).to_dict() for text in user_texts]
+                policy_turns = [site_policy.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
                 builtin._cache.clear()
                 started = time.perf_counter()
-                review = services.end_review(turns=policy_turns, user_texts=user_texts, assessments=stored)
+                review = risk_review.end_review(turns=policy_turns, user_texts=user_texts, assessments=stored)
                 times[mode].append((time.perf_counter() - started) * 1000)
                 assert not review.failed
         result[name] = {mode: round(statistics.median(values), 1) for mode, values in times.items()}
@@ -210,8 +210,8 @@ def model_question(texts: list[str], rounds: int, turns: int = 20) -> dict:
     from tests.support.conversations.providers.fake_llm_server import FakeLLMServer, anthropic_message
 
     rng = random.Random(11)
-    questions = [services.risk_question(rng.sample(texts, turns)) for _ in range(5 * rounds)]
-    system_tokens = estimate_tokens(services.RISK_QUESTION_SYSTEM)
+    questions = [risk_review.risk_question(rng.sample(texts, turns)) for _ in range(5 * rounds)]
+    system_tokens = estimate_tokens(risk_review.RISK_QUESTION_SYSTEM)
     tokens = [estimate_tokens(question) + system_tokens for question in questions]
     server = FakeLLMServer()
     # The fake answers in two writes (headers, body); with Nagle's algorithm on, the second waits
@@ -227,7 +227,7 @@ def model_question(texts: list[str], rounds: int, turns: int = 20) -> dict:
         for i, question in enumerate([questions[0], *questions]):
             server.queue(anthropic_message("no"))
             started = time.perf_counter()
-            assert provider.ask(services.RISK_QUESTION_SYSTEM, question, model="claude-test-1", timeout=10) == "no"
+            assert provider.ask(risk_review.RISK_QUESTION_SYSTEM, question, model="claude-test-1", timeout=10) == "no"
             if i:  # the first call opens the connection; a worker's client keeps it
                 times.append((time.perf_counter() - started) * 1000)
     finally:

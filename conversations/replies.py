@@ -19,19 +19,10 @@ from conversations.providers.prompts import END_TOOL_NAME
 from conversations.selectors import message_path
 from conversations.snapshots import assessments_of, transcript_snapshot
 from moderation.models import Initiator
-from moderation.services import (
-    AskModel,
-    Decision,
-    RiskReview,
-    UserTurn,
-    assess_message,
-    end_attempt_record,
-    end_event_record,
-    end_review,
-    model_end_decide,
-    policy_turn,
-    reply_kind,
-)
+from moderation.assessment import assess_message
+from moderation.risk_review import AskModel, end_review
+from moderation.services import end_attempt_record, end_event_record
+from moderation.site_policy import Decision, RiskReview, UserTurn, model_end_decide, policy_turn, reply_kind
 
 
 def reply_claim(*, message_id) -> tuple[str, Message | None]:

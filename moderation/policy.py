@@ -9,7 +9,7 @@ reply with support resources, and so does the next turn if it reaches the veto l
 `risk_memory` on (the default), a veto anywhere on the branch is remembered for the rest of it,
 unless staff cleared that turn; off, only the last `risk_window` turns count. Just before an
 end is allowed, an end-time review re-checks every turn that counts (`RiskReview`, run by
-`moderation.services`); any risk it finds, or a check that could not answer, refuses the end.
+`moderation.risk_review`); any risk it finds, or a check that could not answer, refuses the end.
 """
 
 from dataclasses import asdict, dataclass, field, replace

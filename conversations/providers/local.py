@@ -15,7 +15,8 @@ from django.conf import settings
 from conversations.providers.base import Provider, ProviderRequest, ProviderResult, ToolCall
 from conversations.providers.prompts import END_TOOL_NAME
 from moderation.models import Refusal
-from moderation.services import UserTurn, as_answered, assess_text, model_end_decide, policy_turn, reply_kind
+from moderation.assessment import assess_text
+from moderation.site_policy import UserTurn, as_answered, model_end_decide, policy_turn, reply_kind
 
 RISK_VETO = Refusal.RISK_VETO.value
 

@@ -43,7 +43,7 @@ WINDOW_TOKENS = 256
 HEAD_CHARS = 4000
 MAX_CHARS = 2 * HEAD_CHARS + 1
 # The middle of a longer message (`middle`) is read apart from its ends: as the message is sent
-# within the user's budget, otherwise at the end-time review (moderation.services). Its pieces
+# within the user's budget, otherwise at the end-time review (moderation.risk_review). Its pieces
 # overlap each other and the two ends by this much, so a sentence of up to 1,000 characters lies
 # whole in one of them.
 OVERLAP_CHARS = 1000

@@ -12,7 +12,7 @@ with the `builtin` assessment of the same text:
 - `abuse` and `harmful_request` come from the external service.
 
 A backend raises `BackendError` on any failure (HTTP error, timeout, unreadable answer); the
-caller (`moderation.services.assess_text`) then falls back to `builtin` and records why.
+caller (`moderation.assessment.assess_text`) then falls back to `builtin` and records why.
 Configuration is passed in, so this module stays free of Django.
 """
 

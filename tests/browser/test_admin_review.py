@@ -12,6 +12,7 @@ from conversations.models import Conversation, Message
 from conversations.selectors import branch_path
 from moderation import policy
 from moderation import services as moderation_services
+from moderation.site_policy import policy_config
 from moderation.models import EndEvent
 from tests.browser.conftest import save_screenshot
 from tests.support.browser import serious_violations
@@ -60,7 +61,7 @@ def ended_conversation(owner) -> EndEvent:
     branch.save(update_fields=["tip", "ended_at"])
     path = branch_path(branch)
     turns = [policy.UserTurn(flagged=frozenset(["abuse"]), reply_kind=kind) for _, kind, _ in answers[:-1]]
-    decision = policy.decide_model_end([*turns, policy.UserTurn(flagged=frozenset(["abuse"]))], "abuse", moderation_services.policy_config())
+    decision = policy.decide_model_end([*turns, policy.UserTurn(flagged=frozenset(["abuse"]))], "abuse", policy_config())
     assert decision.allowed
     return moderation_services.end_event_record(
         branch=branch,

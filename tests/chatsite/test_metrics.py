@@ -4,7 +4,7 @@ the web and worker processes; everyone else gets a 404."""
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from moderation.services import assess_message, assess_text
+from moderation.assessment import assess_message, assess_text
 from tests.support import live
 from tests.support.accounts import token_for
 

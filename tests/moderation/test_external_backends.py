@@ -7,7 +7,7 @@ import pytest
 from conversations import replies, services as chat
 from moderation.classifiers import ExternalConfig, assess
 from moderation.classifiers.external import llamaguard_scores
-from moderation.services import assess_text
+from moderation.assessment import assess_text
 from tests.support.moderation.fake_moderation_server import FakeModerationServer, chat_completion, moderation_response
 
 

@@ -6,7 +6,7 @@ it: an essay of about 5,700 characters with a risk said in the note after it, an
 the first 4,000 characters of a message, so none of these risks was seen. Now the classifier reads
 a message longer than 8,001 characters in its first and its last 4,000 (`encoder.readable`), and
 its middle separately (`builtin.assess_middles`): as the message is sent, within the user's budget
-(`services.assess_message`, RISK_MIDDLE_READS_PER_MINUTE), and otherwise at the end-time review.
+(`assessment.assess_message`, RISK_MIDDLE_READS_PER_MINUTE), and otherwise at the end-time review.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.classifiers import RISK_LABELS, assess, builtin
-from moderation.services import assess_message
+from moderation.assessment import assess_message
 
 PARAGRAPHS = [
     "The water cycle describes how water moves between the oceans, the air and the land. Heat from the sun evaporates water from seas, lakes and rivers, and plants release water vapour through their leaves in a process called transpiration. As the warm, moist air rises it cools, and the vapour condenses around tiny particles of dust to form clouds. When the droplets in a cloud grow heavy enough they fall as rain, snow, sleet or hail. ",

@@ -214,13 +214,15 @@ REVIEW_TEXTS = (
     support=st.sampled_from((0.3, 0.5, 0.7)),
 )
 def test_reading_turns_from_their_records_finds_what_scoring_them_again_finds(settings, texts, veto, support):
-    from moderation import services as moderation
+    from moderation.assessment import assess_text
+    from moderation.risk_review import end_review
+    from moderation.site_policy import policy_turn
 
-    stored = [moderation.assess_text(text).to_dict() for text in texts]  # at the lines of the day they were sent
+    stored = [assess_text(text).to_dict() for text in texts]  # at the lines of the day they were sent
     settings.RISK_VETO_THRESHOLD, settings.RISK_SUPPORT_THRESHOLD = veto, support
-    turns = [moderation.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
-    again = moderation.end_review(turns=turns, user_texts=texts)
-    from_records = moderation.end_review(turns=turns, user_texts=texts, assessments=stored)
+    turns = [policy_turn(assessment=a, reply_kind="redirect") for a in stored]
+    again = end_review(turns=turns, user_texts=texts)
+    from_records = end_review(turns=turns, user_texts=texts, assessments=stored)
     assert all(turn["stored"] for turn in from_records.details["encoder"]["turns"])
     assert not any(turn["stored"] for turn in again.details["encoder"]["turns"])
     assert from_records.risk_turns == again.risk_turns

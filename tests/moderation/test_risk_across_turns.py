@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import pytest
 
-from moderation import services as moderation
+from moderation.assessment import assess_text
+from moderation.risk_review import end_review
+from moderation.site_policy import Decision, UserTurn, as_answered, model_end_decide, policy_turn, reply_kind
 from tests.support.moderation.probes import known_miss
 
 
@@ -84,25 +86,25 @@ INSULTS = [
 ]
 
 
-def _branch(texts: list[str]) -> tuple[list[dict], list[moderation.UserTurn]]:
+def _branch(texts: list[str]) -> tuple[list[dict], list[UserTurn]]:
     """The user's `texts` as the policy sees a branch of them: each assessed alone, each earlier
     turn answered as the product answers it, the latest not answered yet."""
-    stored = [moderation.assess_text(text).to_dict() for text in texts]
-    return stored, moderation.as_answered([moderation.policy_turn(assessment=record) for record in stored])
+    stored = [assess_text(text).to_dict() for text in texts]
+    return stored, as_answered([policy_turn(assessment=record) for record in stored])
 
 
 def _reply_kind(texts: list[str]) -> str:
     """The kind of the reply to the last of the user's `texts`."""
     _, turns = _branch(texts)
-    return moderation.reply_kind(turns=turns, ended=False)
+    return reply_kind(turns=turns, ended=False)
 
 
-def _model_end(texts: list[str]) -> moderation.Decision:
+def _model_end(texts: list[str]) -> Decision:
     """The server's answer, end-time review included, to the model asking to end for abuse after
     the user's `texts`."""
     stored, turns = _branch(texts)
-    review = moderation.end_review(turns=turns, user_texts=texts, assessments=stored)
-    return moderation.model_end_decide(turns=turns, requested_reason="abuse", review=review)
+    review = end_review(turns=turns, user_texts=texts, assessments=stored)
+    return model_end_decide(turns=turns, requested_reason="abuse", review=review)
 
 
 def test_the_insults_alone_let_the_model_end_the_branch() -> None:

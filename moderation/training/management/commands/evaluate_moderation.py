@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from moderation.classifiers import builtin
 from moderation.classifiers.base import LABELS
-from moderation.services import assess_text, thresholds
+from moderation.assessment import assess_text, thresholds
 from moderation.training import examples
 from moderation.training.metrics import format_metrics, metrics
 

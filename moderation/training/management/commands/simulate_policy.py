@@ -36,7 +36,9 @@ from conversations.providers.local import LocalProvider
 from conversations.providers.prompts import END_TOOL_NAME
 from moderation import policy
 from moderation.classifiers import builtin
-from moderation.services import assess_text, end_review, model_end_decide, policy_config, policy_turn, reply_kind
+from moderation.assessment import assess_text
+from moderation.risk_review import end_review
+from moderation.site_policy import model_end_decide, policy_config, policy_turn, reply_kind
 from moderation.training import examples
 from moderation.training.out_of_fold import OutOfFoldScores
 

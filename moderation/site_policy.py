@@ -13,6 +13,8 @@ UserTurn = policy.UserTurn
 
 
 def policy_config() -> policy.PolicyConfig:
+    """The policy's settings as this site sets them (END_AFTER_REDIRECTS, RISK_WINDOW_TURNS,
+    RISK_MEMORY)."""
     return policy.PolicyConfig(
         end_after_redirects=settings.END_AFTER_REDIRECTS,
         risk_window=settings.RISK_WINDOW_TURNS,

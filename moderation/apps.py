@@ -12,8 +12,10 @@ class ModerationConfig(AppConfig):
     def ready(self) -> None:
         from moderation import checks  # noqa: F401 - registers the encoder's start-up check (Django's idiom)
 
+        builtin.configure(fine_tuned_flags=settings.MODERATION_FINE_TUNED_FLAGS)
+
         # Every user message is assessed in a worker process, so each one loads the sentence
-        # encoder and the model as it starts (about a second), not when its first message comes.
+        # encoders and the models as it starts (about a second each), not when its first message comes.
         worker_process_init.connect(_warm_up_classifier, weak=False)
 
 

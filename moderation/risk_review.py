@@ -129,7 +129,8 @@ def _encoder_review(texts: list[str], known: list[Assessment | None], read_middl
     a new one, and with `read_middles`, the higher of that and its middle's reading
     (`builtin.assess_middles`, the part of a long message not read when it was sent)."""
     lines = thresholds()
-    scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines))
+    # The veto is all the review reads, and the flag model never changes it.
+    scored = iter(builtin.assess_many([text for text, k in zip(texts, known) if k is None], lines, flags=False))
     found = [k if k is not None else next(scored) for k in known]
     wanted = [text for text, read in zip(texts, read_middles) if read]
     middles = iter(builtin.assess_middles(wanted, lines) if wanted else [])

@@ -48,3 +48,19 @@ def test_every_pinned_requirement_is_in_its_lock_at_the_same_version(sources, lo
 def test_the_runtime_and_development_locks_agree_on_every_shared_package():
     runtime, development = locked(ROOT / "requirements.lock"), locked(ROOT / "requirements-dev.lock")
     assert {name: version for name, version in runtime.items() if development.get(name) != version} == {}
+
+
+def test_the_fine_tuning_lock_is_hashed_and_agrees_with_the_development_lock():
+    """requirements-finetune.txt is written by hand (`make lock` would pick torch's CUDA build): each
+    line pinned with its hash, and a package the dev lock pins too at the same version, so
+    installing it after the dev lock changes nothing that lock installed."""
+    entries = {}
+    for line in (ROOT / "requirements-finetune.txt").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+) --hash=sha256:[0-9a-f]{64}", line)
+        assert match, f"requirements-finetune.txt: {line} must be name==version --hash=sha256:..."
+        entries[canonicalize_name(match[1])] = match[2]
+    assert "torch" in entries
+    development = locked(ROOT / "requirements-dev.lock")
+    assert {name: version for name, version in entries.items() if name in development and development[name] != version} == {}

@@ -98,6 +98,11 @@ RISK_MIDDLE_READS_PER_MINUTE = env_int("RISK_MIDDLE_READS_PER_MINUTE", 2, minimu
 # Each worker process loads the builtin model and its sentence encoder as it starts, so that no
 # user waits for it; off, the first message a process assesses pays for it (about a second).
 MODERATION_WARM_UP = env_bool("MODERATION_WARM_UP", True)
+# The builtin backend's abuse and harmful_request scores are the mean of its model's and a second
+# model's over a fine-tuned encoder, which tells them from alarming-but-safe texts better
+# (docs/moderation.md, "Flags from the fine-tuned encoder"); the veto and the support reply never
+# hear it. Off, one model gives every score, and each worker process holds one encoder less.
+MODERATION_FINE_TUNED_FLAGS = env_bool("MODERATION_FINE_TUNED_FLAGS", True)
 SUPPORT_RESOURCES = env_str(
     "SUPPORT_RESOURCES",
     "If you are in immediate danger, call your local emergency number (112 in the EU, 911 in the "

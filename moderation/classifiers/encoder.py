@@ -9,20 +9,27 @@ memory when the session is built. The graph was exported from this exact file, s
 by size and SHA-256 before use; another release of the package fails loudly at start-up
 (`moderation.checks`) instead of scoring with weights the graph does not describe.
 
+A model artifact may carry an `Adapter`: a low-rank change to some of the network's matrices,
+learnt by fine-tuning (`moderation/training/finetune.py`). It is merged into the weights' bytes
+before the session is built (each matrix W becomes W + scale * B @ A, at W's offset in the file),
+so the fine-tuned encoder runs the same graph at the same cost as the original one.
+
 Embeddings are the model's own recipe (sentence-transformers): mean of the last layer's token
 vectors over the attention mask, then l2-normalised. A text longer than the model's 256 tokens is
 cut into windows of that size, each embedded on its own, so that nothing at the end of a long
 message goes unread; the classifier scores every window and keeps each label's highest score.
 
-One encoder is built per process (`get_encoder`), at worker start (`moderation.apps`), and is
-used from one thread at a time per call; onnxruntime sessions are safe to share between threads.
+One encoder per adapter is built per process (`get_encoder`), at worker start
+(`moderation.apps`); onnxruntime sessions are safe to share between threads.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -132,16 +139,54 @@ def batches(windows: list[Window], budget: int = BATCH_TOKENS) -> list[list[int]
     return groups
 
 
+@dataclass(frozen=True, eq=False)
+class Adapter:
+    """A low-rank change to named weight matrices (LoRA): each W (out, in) becomes W + scale * B @ A,
+    with A (rank, in) and B (out, rank). The names are the safetensors file's keys."""
+
+    scale: float
+    matrices: dict[str, tuple[np.ndarray, np.ndarray]]
+
+    @cached_property
+    def digest(self) -> str:
+        """Names the adapter among a process's encoders: SHA-256 of its scale and matrices."""
+        digest = hashlib.sha256(repr(self.scale).encode())
+        for name in sorted(self.matrices):
+            a, b = self.matrices[name]
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(a, dtype="<f4").tobytes())
+            digest.update(np.ascontiguousarray(b, dtype="<f4").tobytes())
+        return digest.hexdigest()
+
+
+def merge(weights: bytes, adapter: Adapter) -> bytes:
+    """The safetensors file's bytes with the adapter added to its matrices, at their offsets."""
+    size = int.from_bytes(weights[:8], "little")
+    header = json.loads(weights[8 : 8 + size])
+    merged = bytearray(weights)
+    for name, (a, b) in adapter.matrices.items():
+        entry = header.get(name)
+        if entry is None or entry["dtype"] != "F32" or entry["shape"] != [b.shape[0], a.shape[1]]:
+            raise EncoderUnavailable(f"the adapter changes {name} {[b.shape[0], a.shape[1]]}, which the weights do not hold")
+        start, end = (8 + size + offset for offset in entry["data_offsets"])
+        matrix = np.frombuffer(weights, dtype="<f4", count=(end - start) // 4, offset=start).reshape(entry["shape"])
+        delta = adapter.scale * (b.astype(np.float32) @ a.astype(np.float32))
+        merged[start:end] = (matrix + delta).astype("<f4").tobytes()
+    return bytes(merged)
+
+
 class Encoder:
     """Text to 384-dimensional unit vectors, one per window of the text."""
 
-    def __init__(self, directory: Path | None = None) -> None:
+    def __init__(self, directory: Path | None = None, adapter: Adapter | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
         directory = directory or model_dir()
         check_weights(directory)
         weights = (directory / WEIGHTS_FILE).read_bytes()
+        if adapter is not None:
+            weights = merge(weights, adapter)
         options = onnxruntime.SessionOptions()
         # One core per process: a Celery worker runs one process per core, and a second thread
         # per session only makes them compete.
@@ -204,14 +249,19 @@ class Encoder:
 
 
 _lock = threading.Lock()
-_encoder: Encoder | None = None
+# By adapter digest ("" for none): the shipped model's encoder and its flag model's (about 200 MB
+# each), and while training, the one being fitted.
+_encoders: dict[str, Encoder] = {}
 
 
-def get_encoder() -> Encoder:
-    """The process's encoder, built on first use (worker start loads it ahead: `warm_up`)."""
-    global _encoder
-    if _encoder is None:
+def get_encoder(adapter: Adapter | None = None) -> Encoder:
+    """The process's encoder for this adapter (None: the published weights), built on first use
+    (worker start loads the shipped models' ahead: `builtin.warm_up`)."""
+    key = adapter.digest if adapter is not None else ""
+    encoder = _encoders.get(key)
+    if encoder is None:
         with _lock:
-            if _encoder is None:
-                _encoder = Encoder()
-    return _encoder
+            encoder = _encoders.get(key)
+            if encoder is None:
+                encoder = _encoders[key] = Encoder(adapter=adapter)
+    return encoder

@@ -10,6 +10,10 @@ Four feature blocks describe one window of text (see `encoder.py` for windows):
   cosine similarity and the mean of the best three), which lets a linear model see small,
   tight groups of examples that a single weight vector would average away.
 
+The encoder may be fine-tuned: the artifact then carries its `adapter` (a low-rank change to the
+encoder's weights, `encoder.Adapter`), and its vectors come from the encoder with the adapter
+merged. The shipped flag model (`FLAG_ARTIFACT_PATH`) is one: see `builtin`.
+
 Two heads read them. Six logistic regressions, one per label and one for `risk` (self-harm and
 harm to others together), each weigh their output against everything else; one multinomial
 logistic regression weighs the seven classes against each other, so that a label is told apart
@@ -35,9 +39,14 @@ from typing import Any
 import numpy as np
 
 from moderation.classifiers.base import LABELS
+from moderation.classifiers.encoder import Adapter
 
 ARTIFACT_FORMAT = 3
 ARTIFACT_PATH = Path(__file__).resolve().parent / "builtin_model.json.gz"
+# The same recipe over the fine-tuned encoder, whose abuse and harmful_request scores the shipped
+# scorer averages with the shipped model's (`builtin`; docs/moderation.md, "Flags from the
+# fine-tuned encoder").
+FLAG_ARTIFACT_PATH = Path(__file__).resolve().parent / "flag_model.json.gz"
 # The code that turns a text into scores besides the artifact: the readings, the rules, the encoder.
 CODE_DIR = Path(__file__).resolve().parent
 # The model's outputs: the five labels, then the veto's `risk`.
@@ -155,6 +164,29 @@ def encode_matrix(matrix: np.ndarray) -> dict[str, Any]:
     return {"shape": list(matrix.shape), "float16": base64.b64encode(matrix.astype("<f2").tobytes()).decode("ascii")}
 
 
+def decode_adapter(data: dict[str, Any] | None) -> Adapter | None:
+    if data is None:
+        return None
+    matrices = {name: (decode_matrix(pair["a"]), decode_matrix(pair["b"])) for name, pair in data["matrices"].items()}
+    return Adapter(float(data["scale"]), matrices)
+
+
+def encode_adapter(adapter: Adapter) -> dict[str, Any]:
+    """The adapter as the artifact stores it: float16, like the neighbour bank. Training computes
+    its vectors with the stored (rounded) adapter, so that the bank matches what scoring sees."""
+    return {
+        "scale": adapter.scale,
+        "matrices": {name: {"a": encode_matrix(a), "b": encode_matrix(b)} for name, (a, b) in sorted(adapter.matrices.items())},
+    }
+
+
+def rounded(adapter: Adapter) -> Adapter:
+    """The adapter as scoring will see it once stored."""
+    decoded = decode_adapter(encode_adapter(adapter))
+    assert decoded is not None
+    return decoded
+
+
 class Model:
     """The two heads over the four feature blocks, with each output's operating point."""
 
@@ -172,6 +204,7 @@ class Model:
         self.intercepts = np.asarray(data["intercepts"], dtype=float)
         self.thresholds = np.asarray(data["thresholds"], dtype=float)
         self.metadata: dict[str, Any] = data.get("metadata", {})
+        self.adapter = decode_adapter(data.get("adapter"))
         blocks = data["blocks"]
         self.tfidf = {
             name: TfidfBlock(

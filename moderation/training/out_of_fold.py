@@ -23,6 +23,7 @@ class OutOfFoldScores:
     """
 
     identity = "builtin-out-of-fold"
+    adapter = None
 
     def __init__(self, texts: Sequence[str], rows: Sequence[np.ndarray]) -> None:
         encoder = encoder_module.get_encoder()

@@ -83,15 +83,17 @@ BLAS_THREADS = 1
 
 
 class Embeddings:
-    """Encoder vectors by text, computed once per process (cross-validation reuses them)."""
+    """Encoder vectors by text, from the encoder with `adapter` (None: the published weights),
+    computed once per process (cross-validation reuses them)."""
 
-    def __init__(self) -> None:
+    def __init__(self, adapter: encoder_module.Adapter | None = None) -> None:
+        self.adapter = adapter
         self._vectors: dict[str, np.ndarray] = {}
 
     def of(self, texts: Sequence[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            encoder = encoder_module.get_encoder()
+            encoder = encoder_module.get_encoder(self.adapter)
             for text, windows in zip(missing, encoder.embed(missing)):
                 self._vectors[text] = windows[0]
         return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, encoder_module.DIMENSIONS))
@@ -112,6 +114,9 @@ def class_index(labels: Sequence[str]) -> np.ndarray:
 class Features:
     """The four feature blocks, fitted on one training set."""
 
+    def __init__(self, embeddings: Embeddings) -> None:
+        self.embeddings = embeddings
+
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> sparse.csr_matrix:
         common = {"lowercase": False, "min_df": MIN_DF, "sublinear_tf": True, "dtype": np.float64}
         self.word = TfidfVectorizer(analyzer=word_ngrams, **common)
@@ -119,14 +124,14 @@ class Features:
         prepared = [prepare(t) for t in texts]
         self.word.fit(prepared)
         self.char.fit(prepared)
-        self.bank = EMBEDDINGS.of(texts)
+        self.bank = self.embeddings.of(texts)
         self.bank_classes = class_index(labels)
         similarities = self.bank @ self.bank.T
         np.fill_diagonal(similarities, -1.0)  # a training text is not its own neighbour
         return self._stack(prepared, self.bank, similarities)
 
     def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
-        vectors = EMBEDDINGS.of(texts)
+        vectors = self.embeddings.of(texts)
         return self._stack([prepare(t) for t in texts], vectors, vectors @ self.bank.T)
 
     def _stack(self, prepared: list[str], vectors: np.ndarray, similarities: np.ndarray) -> sparse.csr_matrix:
@@ -168,14 +173,14 @@ class Heads:
         return coef, intercepts
 
 
-def fit(examples: Sequence[Example]) -> tuple[Features, Heads]:
+def fit(examples: Sequence[Example], embeddings: Embeddings) -> tuple[Features, Heads]:
     texts, labels = [e.text for e in examples], [e.label for e in examples]
-    features = Features()
+    features = Features(embeddings)
     x = features.fit(texts, labels)
     return features, Heads(x, labels)
 
 
-def out_of_fold(examples: Sequence[Example], folds: int, seed: int) -> np.ndarray:
+def out_of_fold(examples: Sequence[Example], folds: int, seed: int, embeddings: Embeddings) -> np.ndarray:
     """Probabilities for the public examples, each from a model that never saw it (written
     examples are in every training fold; their rows stay zero)."""
     result = np.zeros((len(examples), len(OUTPUTS)))
@@ -185,7 +190,7 @@ def out_of_fold(examples: Sequence[Example], folds: int, seed: int) -> np.ndarra
     for train_part, test_part in splitter.split(scored_idx, [examples[i].label for i in scored_idx]):
         train_idx = np.concatenate([scored_idx[train_part], always])
         test_idx = scored_idx[test_part]
-        features, heads = fit([examples[i] for i in train_idx])
+        features, heads = fit([examples[i] for i in train_idx], embeddings)
         result[test_idx] = heads.probabilities(features.transform([examples[i].text for i in test_idx]))
     return result
 
@@ -232,12 +237,16 @@ def choose_thresholds(probabilities: np.ndarray, labels: Sequence[str]) -> list[
 
 
 @threadpool_limits.wrap(limits=BLAS_THREADS)
-def train(examples: Sequence[Example], seed: int = SEED) -> tuple[dict[str, Any], Features, Heads]:
-    """Fit the model on every example; returns the artifact's data and the fitted objects."""
+def train(
+    examples: Sequence[Example], seed: int = SEED, embeddings: Embeddings | None = None
+) -> tuple[dict[str, Any], Features, Heads]:
+    """Fit the model on every example, over the published encoder's vectors or `embeddings`';
+    returns the artifact's data and the fitted objects."""
+    embeddings = embeddings or EMBEDDINGS
     scored = np.array([not e.written for e in examples])
-    oof = out_of_fold(examples, INNER_FOLDS, seed)
+    oof = out_of_fold(examples, INNER_FOLDS, seed, embeddings)
     thresholds = choose_thresholds(oof[scored], [e.label for e, s in zip(examples, scored) if s])
-    features, heads = fit(examples)
+    features, heads = fit(examples, embeddings)
     return export(features, heads, thresholds, examples), features, heads
 
 

@@ -154,7 +154,7 @@ def test_an_end_reviews_turns_from_their_records_in_a_worker_that_never_saw_them
     conversation, reply = send(owner, "Hello there", "local")
     generate(reply)
     _, reply = send(owner, END_REQUEST, "local", conversation)
-    builtin._cache.clear()  # another worker process: nothing scored in memory
+    builtin.clear_cache()  # another worker process: nothing scored in memory
     reply = generate(reply)
     assert reply.branch.ended
     turns = EndEvent.objects.get().risk_review["details"]["encoder"]["turns"]
@@ -171,7 +171,7 @@ def test_with_an_external_moderation_backend_an_end_reads_the_combined_records(o
         settings.MODERATION_BACKEND = "openai"
         settings.MODERATION_OPENAI_BASE_URL = moderation.url
         _, reply = send(owner, END_REQUEST, "local")
-        builtin._cache.clear()  # another worker process: nothing scored in memory
+        builtin.clear_cache()  # another worker process: nothing scored in memory
         reply = generate(reply)
     assert reply.branch.ended
     assert Message.objects.get(role="user").moderation["backend"] == "openai"

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from moderation.classifiers import builtin
+from moderation.classifiers import builtin, encoder
 from moderation.classifiers.base import LABELS
 from moderation.classifiers.model import OUTPUTS, Model
 from moderation.training import examples
@@ -84,6 +84,26 @@ def test_train_moderation_writes_a_loadable_artifact(small_data, tmp_path):
     call_command("train_moderation", "--data", str(small_data), "--output", str(out))
     model = Model.load(out)
     assert model.thresholds.shape == (len(OUTPUTS),)
+
+
+def test_train_moderation_flag_model_ships_its_adapter_and_scores_with_it(small_data, tmp_path, monkeypatch):
+    from moderation.training import finetune
+
+    monkeypatch.setattr(finetune, "EPOCHS", 1)  # seconds on the small set; the recipe is the same
+    out = tmp_path / "flags.json.gz"
+    call_command("train_moderation", "--flag-model", "--data", str(small_data), "--output", str(out))
+    model = Model.load(out)
+    assert model.adapter is not None and len(model.adapter.matrices) == finetune.LAYERS * len(finetune.TARGETS)
+    assert model.metadata["fine_tuned"]["scores_used"] == list(builtin.FLAG_OUTPUTS)
+    # The neighbour bank holds the fine-tuned vectors: a training text is its own nearest neighbour.
+    text = examples.read_jsonl(small_data / "dev_small.jsonl")[0]["text"]
+    vector = encoder.get_encoder(model.adapter).embed([text])[0][0]
+    assert float((model.bank @ vector).max()) > 0.999
+
+
+def test_train_moderation_flag_model_does_not_cross_validate(small_data):
+    with pytest.raises(CommandError, match="does not fine-tune"):
+        call_command("train_moderation", "--flag-model", "--cv", "--data", str(small_data))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from moderation.classifiers import builtin
-from moderation.classifiers.model import ARTIFACT_PATH, OUTPUTS, Model, rescale, write_artifact
+from moderation.classifiers.model import ARTIFACT_PATH, FLAG_ARTIFACT_PATH, OUTPUTS, Model, rescale, write_artifact
 from moderation.training import examples, recipe
 
 
@@ -83,6 +83,17 @@ def test_the_artifact_is_small_enough_to_commit():
     # Most of it is the neighbour bank (float16 embeddings of every training text), which grows
     # with the data; past this size, store the bank more compactly rather than raise the bound.
     assert ARTIFACT_PATH.stat().st_size < 6_000_000
+
+
+def test_the_flag_model_was_trained_on_the_same_texts_as_the_shipped_model():
+    """Retraining it takes a fine-tuning (minutes), so `make test` checks what it was trained on: a
+    change to the data must retrain both (`train_moderation` and `train_moderation --flag-model`)."""
+    flag_model = Model.load(FLAG_ARTIFACT_PATH)
+    assert flag_model.metadata["training_examples"] == shipped()["metadata"]["training_examples"], (
+        "the flag model was trained on other data: run `python manage.py train_moderation --flag-model`"
+    )
+    assert flag_model.adapter is not None
+    assert FLAG_ARTIFACT_PATH.stat().st_size < 7_500_000
 
 
 def test_the_model_is_loaded_once_per_process():

@@ -195,7 +195,7 @@ class Command(BaseCommand):
         config = policy_config()
         # --model and --cv swap the process's builtin model; call_command runs in its caller's
         # process, which gets its own model back.
-        previous = builtin.get_model()
+        previous = builtin.current()
         try:
             if model:
                 builtin.use_model(builtin.load_model(model))
@@ -212,7 +212,7 @@ class Command(BaseCommand):
                 for name, user_turns in scripted.items():
                     results[name] = summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
         finally:
-            builtin.use_model(previous)
+            builtin.use_model(*previous)
         self.stdout.write(
             f"policy {policy.POLICY_VERSION}, END_AFTER_REDIRECTS={config.end_after_redirects}, "
             f"RISK_MEMORY={config.risk_memory}, RISK_WINDOW_TURNS={config.risk_window}"

@@ -60,7 +60,7 @@ FLAG_OUTPUTS = ("abuse", "harmful_request")
 _FLAG_COLUMNS = [OUTPUTS.index(output) for output in FLAG_OUTPUTS]
 # The flag model reads a text only when the shipped model scores one of FLAG_OUTPUTS at least this
 # (rescaled): under it the mean reaches the line only if the flag model is surer than 1 - FLOOR.
-# In cross-validation, leaving those texts to the shipped model (half of them) changed no flag,
+# In cross-validation, leaving those texts to the shipped model (half of them) moved no figure,
 # and it keeps a message's cost within budget (docs/benchmarks.md).
 FLAG_MODEL_FLOOR = 0.05
 
@@ -195,17 +195,23 @@ def output_scores(texts: list[str], model: Model | None = None, flags: bool = Tr
     rows = _cached(texts, _cache, lambda missing: _score(missing, shipped))
     if not flags or flag_model is None:
         return rows
-    wanted = [text for text, row in zip(texts, rows) if row[_FLAG_COLUMNS].max() >= FLAG_MODEL_FLOOR]
+    wanted = [text for text, row in zip(texts, rows) if hears_flag_model(row)]
     second = dict(zip(wanted, _cached(wanted, _flag_cache, lambda missing: list(_score_windows(missing, flag_model)))))
-    result = []
-    for text, row in zip(texts, rows):
-        if text in second:
-            # The message as written: the readings only ever raise the risk outputs. Both scores
-            # are rescaled, so the mean is over the line when the two are, on average.
-            row = row.copy()
-            row[_FLAG_COLUMNS] = (row[_FLAG_COLUMNS] + second[text][_FLAG_COLUMNS]) / 2
-        result.append(row)
-    return result
+    return [with_flags(row, second[text]) if text in second else row for text, row in zip(texts, rows)]
+
+
+def hears_flag_model(row: np.ndarray) -> bool:
+    """Whether the flag model has a say in a text the shipped model scored `row` (FLAG_MODEL_FLOOR)."""
+    return bool(row[_FLAG_COLUMNS].max() >= FLAG_MODEL_FLOOR)
+
+
+def with_flags(row: np.ndarray, flag_row: np.ndarray) -> np.ndarray:
+    """The shipped model's `row` with FLAG_OUTPUTS the mean of its scores and the flag model's
+    `flag_row` (the message as written: the readings only ever raise the risk outputs). Both are
+    rescaled, so the mean is over the line when the two are, on average."""
+    combined = np.array(row, dtype=float, copy=True)
+    combined[_FLAG_COLUMNS] = (combined[_FLAG_COLUMNS] + np.asarray(flag_row)[_FLAG_COLUMNS]) / 2
+    return combined
 
 
 def _cached(texts: list[str], cache: OrderedDict[str, np.ndarray], score) -> list[np.ndarray]:

@@ -340,6 +340,14 @@ def cross_validate(examples: Sequence[Example], folds: int = 5, seed: int = SEED
     """Nested cross-validation of the whole recipe; metrics on public examples only."""
     started = time.perf_counter()
     rows, fold_thresholds = outer_fold_outputs(examples, folds, seed)
+    return fold_metrics(examples, rows, fold_thresholds, started)
+
+
+def fold_metrics(
+    examples: Sequence[Example], rows: dict[int, np.ndarray], fold_thresholds: list, started: float
+) -> dict[str, Any]:
+    """The metrics of out-of-fold rows (by example index), as the shipped scorer reads them."""
+    folds = len(fold_thresholds)
     order = sorted(rows)
     assessments = [from_outputs(rows[i]) for i in order]
     result = metrics([examples[i].label for i in order], [a.flagged for a in assessments], [a.veto for a in assessments])

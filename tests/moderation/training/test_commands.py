@@ -101,9 +101,37 @@ def test_train_moderation_flag_model_ships_its_adapter_and_scores_with_it(small_
     assert float((model.bank @ vector).max()) > 0.999
 
 
-def test_train_moderation_flag_model_does_not_cross_validate(small_data):
-    with pytest.raises(CommandError, match="does not fine-tune"):
-        call_command("train_moderation", "--flag-model", "--cv", "--data", str(small_data))
+def test_cross_validation_of_the_flag_model_scores_each_text_with_models_that_never_saw_it(small_data, monkeypatch):
+    """`train_moderation --flag-model --cv` and `simulate_policy --cv --flag-model` read these rows:
+    each outer fold fine-tunes its own encoder on its training part, and the flag model only ever
+    moves the flags, never the veto, the support lines or end_request. Two folds keep it short."""
+    from moderation.training import finetune, flag_model, recipe
+
+    monkeypatch.setattr(finetune, "EPOCHS", 1)  # seconds on the small set; the recipe is the same
+    trained_on = []
+    fit = flag_model._fit
+
+    def spy(training, *args):
+        trained_on.append({e.text for e in training})
+        return fit(training, *args)
+
+    monkeypatch.setattr(flag_model, "_fit", spy)
+    training = examples.load_examples("train", small_data)
+    rows, _ = flag_model.outer_fold_outputs(training, folds=2)
+    shipped, _ = recipe.outer_fold_outputs(training, folds=2)
+    everything = {e.text for e in training}
+    assert sorted(rows) == sorted(shipped) == list(range(len(training)))
+    left_out = [everything - texts for texts in trained_on]
+    assert len(left_out) == 2 and all(left_out) and set().union(*left_out) == everything
+    kept = [k for k, output in enumerate(OUTPUTS) if output not in builtin.FLAG_OUTPUTS]
+    assert all(np.array_equal(rows[i][kept], shipped[i][kept]) for i in rows)
+    moved = [i for i in rows if not np.array_equal(rows[i], shipped[i])]
+    assert moved and all(builtin.hears_flag_model(shipped[i]) for i in moved)
+
+
+def test_simulate_policy_wants_cv_for_the_flag_model(small_data):
+    with pytest.raises(CommandError, match="goes with --cv"):
+        call_command("simulate_policy", "--locked", "--flag-model")
 
 
 @pytest.fixture(scope="module")

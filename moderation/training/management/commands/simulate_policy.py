@@ -148,16 +148,24 @@ def summarize(outcomes: list[dict], turns: int) -> dict:
     }
 
 
-def out_of_fold_items(data: Path) -> list[dict]:
+def out_of_fold_items(data: Path, flag_model: bool = False) -> list[dict]:
     """The train split's public texts, each to be scored, from here on in this process, by the model
-    of the outer fold that left it out (the figures of docs/moderation.md's simulation rows)."""
+    of the outer fold that left it out (the figures of docs/moderation.md's simulation rows); with
+    `flag_model`, by that fold's shipped model hearing that fold's flag model."""
     try:
+        from moderation.training import flag_model as flag_training
         from moderation.training import recipe
     except ImportError as error:
         raise CommandError(f"--cv trains models and needs scikit-learn: pip install -r requirements-train.txt ({error})") from error
 
     training = examples.load_examples("train", data)
-    rows, _ = recipe.outer_fold_outputs(training)
+    if flag_model:
+        try:
+            rows, _ = flag_training.outer_fold_outputs(training)
+        except ImportError as error:
+            raise CommandError(f"--flag-model fine-tunes and needs PyTorch: pip install -r requirements-finetune.txt ({error})") from error
+    else:
+        rows, _ = recipe.outer_fold_outputs(training)
     scored = sorted(rows)
     builtin.use_model(OutOfFoldScores([training[i].text for i in scored], [rows[i] for i in scored]))
     return [{"text": training[i].text, "label": training[i].label} for i in scored]
@@ -176,6 +184,12 @@ class Command(BaseCommand):
             "left it out (trains 30 models: minutes)",
         )
         parser.add_argument("--data", type=Path, default=examples.DATA_DIR, help="with --cv: the folder of labelled *.jsonl files")
+        parser.add_argument(
+            "--flag-model",
+            action="store_true",
+            help="with --cv: the shipped scorer as it runs, each fold's model hearing a flag model whose encoder that "
+            "fold fine-tuned (five fine-tunings: about half an hour)",
+        )
         parser.add_argument("--json", type=Path, dest="json_out")
         parser.add_argument("--conversations", type=int, default=100, help="conversations per scenario")
         parser.add_argument("--seed", type=int, default=1)
@@ -186,10 +200,23 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, files, locked: bool, cv: bool, data: Path, json_out, conversations: int, seed: int, model: Path | None, **options
+        self,
+        *args,
+        files,
+        locked: bool,
+        cv: bool,
+        data: Path,
+        flag_model: bool,
+        json_out,
+        conversations: int,
+        seed: int,
+        model: Path | None,
+        **options,
     ):
         if sum((bool(files), locked, cv)) != 1:
             raise CommandError("give either FILES, --locked or --cv")
+        if flag_model and not cv:
+            raise CommandError("--flag-model goes with --cv: otherwise the shipped scorer hears its flag model already")
         if cv and model:
             raise CommandError("--cv scores every text with the model of its own outer fold; --model does not apply")
         config = policy_config()
@@ -202,7 +229,7 @@ class Command(BaseCommand):
             if locked:
                 items = [{"text": e.text, "label": e.label} for e in examples.load_examples("locked")]
             elif cv:
-                items = out_of_fold_items(data)
+                items = out_of_fold_items(data, flag_model)
             else:
                 items = [item for path in files for item in examples.read_jsonl(path)]
             scripted = build_conversations(items, conversations, seed, earliest_end=config.end_after_redirects + 1)
@@ -238,7 +265,7 @@ class Command(BaseCommand):
                     "risk_window": config.risk_window,
                     "risk_memory": config.risk_memory,
                 },
-                "files": ["locked test set"] if locked else ["nested cross-validation, train split"] if cv else [str(path) for path in files],
+                "files": ["locked test set"] if locked else [f"nested cross-validation, train split{', with the flag model' if flag_model else ''}"] if cv else [str(path) for path in files],
                 "seed": seed,
                 "scenarios": results,
             }

@@ -183,6 +183,23 @@ def test_simulate_policy_over_cross_validation_scores_every_turn_out_of_fold(sma
     assert builtin.get_model() is shipped, "the caller's process gets its model back"
 
 
+def test_several_seeds_play_over_one_cross_validation(small_data, tmp_path, monkeypatch, capsys):
+    """Cross-validation is the slow part (half an hour with the flag model): more draws reuse it."""
+    from moderation.training import recipe
+
+    calls = []
+    outer_fold_outputs = recipe.outer_fold_outputs
+    monkeypatch.setattr(recipe, "outer_fold_outputs", lambda *args, **kwargs: calls.append(1) or outer_fold_outputs(*args, **kwargs))
+    out = tmp_path / "cv.json"
+    call_command("simulate_policy", "--cv", "--data", str(small_data), "--conversations", "5", "--seed", "1", "2", "--json", str(out))
+    runs = json.loads(out.read_text())["runs"]
+    assert len(calls) == 1
+    assert [run["seed"] for run in runs] == [1, 2]
+    assert all(run["scenarios"]["abuse_with_risk"]["ended"] == 0 for run in runs)
+    printed = capsys.readouterr().out
+    assert "seed 1" in printed and "seed 2" in printed and printed.count("persistent_abuse") == 2
+
+
 def test_simulate_policy_wants_one_source_of_texts(small_data):
     with pytest.raises(CommandError, match="either"):
         call_command("simulate_policy", "--locked", "--cv", "--data", str(small_data))

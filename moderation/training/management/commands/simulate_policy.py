@@ -20,7 +20,8 @@ Scenarios (user turns drawn, seeded, from the labelled texts):
 The texts come from FILES, from the locked test set (`--locked`, usually with `--model` trained
 without it), or, with `--cv`, from the train split, each turn scored by the model of nested
 cross-validation's outer fold that left that text out (`recipe.outer_fold_outputs`): the
-simulation rows of docs/moderation.md.
+simulation rows of docs/moderation.md. Several `--seed`s draw several sets of conversations over the
+same scores, so `--cv` trains its models once.
 """
 
 import json
@@ -192,7 +193,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", type=Path, dest="json_out")
         parser.add_argument("--conversations", type=int, default=100, help="conversations per scenario")
-        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--seed",
+            type=int,
+            nargs="+",
+            default=[1],
+            help="the draws' seed; several play each over the same scores, so --cv trains its models once",
+        )
         parser.add_argument(
             "--model",
             type=Path,
@@ -209,7 +216,7 @@ class Command(BaseCommand):
         flag_model: bool,
         json_out,
         conversations: int,
-        seed: int,
+        seed: list[int],
         model: Path | None,
         **options,
     ):
@@ -232,18 +239,42 @@ class Command(BaseCommand):
                 items = out_of_fold_items(data, flag_model)
             else:
                 items = [item for path in files for item in examples.read_jsonl(path)]
-            scripted = build_conversations(items, conversations, seed, earliest_end=config.end_after_redirects + 1)
             provider = LocalProvider()
-            results = {}
+            runs = []
             with override_settings(LOCAL_TOKEN_DELAY_MS=0):
-                for name, user_turns in scripted.items():
-                    results[name] = summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
+                for draw in seed:
+                    scripted = build_conversations(items, conversations, draw, earliest_end=config.end_after_redirects + 1)
+                    results = {
+                        name: summarize([run_conversation(texts, provider) for texts in user_turns], len(user_turns[0]))
+                        for name, user_turns in scripted.items()
+                    }
+                    runs.append({"seed": draw, "scenarios": results})
         finally:
             builtin.use_model(*previous)
         self.stdout.write(
             f"policy {policy.POLICY_VERSION}, END_AFTER_REDIRECTS={config.end_after_redirects}, "
             f"RISK_MEMORY={config.risk_memory}, RISK_WINDOW_TURNS={config.risk_window}"
         )
+        for run in runs:
+            if len(runs) > 1:
+                self.stdout.write(f"seed {run['seed']}")
+            self._table(run["scenarios"])
+        if json_out:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            payload = {
+                "policy_version": policy.POLICY_VERSION,
+                "config": {
+                    "end_after_redirects": config.end_after_redirects,
+                    "risk_window": config.risk_window,
+                    "risk_memory": config.risk_memory,
+                },
+                "files": ["locked test set"] if locked else [f"nested cross-validation, train split{', with the flag model' if flag_model else ''}"] if cv else [str(path) for path in files],
+                # One seed keeps the file's old shape; several are a list of runs.
+                **(runs[0] if len(runs) == 1 else {"runs": runs}),
+            }
+            json_out.write_text(json.dumps(payload, indent=2) + "\n")
+
+    def _table(self, results: dict) -> None:
         header = (
             f"{'scenario':<22} {'turns':>5} {'convs':>5} {'ended':>5} {'end rate':>8} {'by t6':>5} {'end turn':>8} "
             f"{'redirects':>9} {'vetoes':>6} {'review':>6} {'support':>7} {'open: risk':>10} {'open: other':>11}"
@@ -256,17 +287,3 @@ class Command(BaseCommand):
                 f"{r['risk_vetoes']:>6} {r['review_vetoes']:>6} {r['support_replies']:>7} "
                 f"{r['open_with_a_risk_turn']:>10} {r['open_without']:>11}"
             )
-        if json_out:
-            json_out.parent.mkdir(parents=True, exist_ok=True)
-            payload = {
-                "policy_version": policy.POLICY_VERSION,
-                "config": {
-                    "end_after_redirects": config.end_after_redirects,
-                    "risk_window": config.risk_window,
-                    "risk_memory": config.risk_memory,
-                },
-                "files": ["locked test set"] if locked else [f"nested cross-validation, train split{', with the flag model' if flag_model else ''}"] if cv else [str(path) for path in files],
-                "seed": seed,
-                "scenarios": results,
-            }
-            json_out.write_text(json.dumps(payload, indent=2) + "\n")

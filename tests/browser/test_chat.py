@@ -350,6 +350,9 @@ def test_a_visitor_signs_up_logs_out_and_logs_back_in(open_browser_tab):
     tab.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     page.get_by_role("link", name="Create an account").click()
+    # The form autofocuses its username field once the page has rendered; filling before that lets
+    # the focus jump back mid-fill and the password land in the username.
+    expect(page.get_by_label("Username")).to_be_focused()
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label(re.compile(r"^Password:?$")).fill("a long and unusual passphrase")
     page.get_by_label("Password confirmation").fill("a long and unusual passphrase")
@@ -358,6 +361,7 @@ def test_a_visitor_signs_up_logs_out_and_logs_back_in(open_browser_tab):
 
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    expect(page.get_by_label("Username")).to_be_focused()
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label(re.compile(r"^Password:?$")).fill("a long and unusual passphrase")
     page.get_by_role("button", name="Log in").click()

@@ -9,6 +9,10 @@ class StrictCharField(serializers.CharField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        # DRF checks max_length after trimming whitespace, so padding let a longer string through
+        # than the schema's maxLength allows: the limit counts what was sent.
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 

@@ -74,6 +74,17 @@ def test_a_title_of_the_wrong_type_is_400_invalid_and_nothing_is_created(api, ti
     assert Conversation.objects.count() == 0
 
 
+def test_a_title_over_its_limit_is_400_even_when_padded_with_whitespace(api):
+    """The schema's maxLength counts what was sent; trimming must not let a longer title in."""
+    padded = " " * 10 + "t" * 195  # 205 sent, 195 once trimmed, limit 200
+    response = api.post(URL, {"title": padded}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert "200" in response.json()["errors"]["title"][0]
+    assert not Conversation.objects.exists()
+    assert api.post(URL, {"title": "  " + "t" * 198}, format="json").status_code == 201
+
+
 def test_malformed_json_is_400_invalid_and_nothing_is_created(api):
     response = api.post(URL, data='{"title": "unterminated', content_type="application/json")
     assert response.status_code == 400

@@ -50,7 +50,7 @@ def stack_env(**overrides: str) -> dict[str, str]:
         DATABASE_URL=test_database_url(),
         REDIS_URL=settings.REDIS_URL,
         PYTHONPATH=str(ROOT),
-        DJANGO_SETTINGS_MODULE="chatsite.settings",
+        DJANGO_SETTINGS_MODULE="tests.support.live_settings",
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)

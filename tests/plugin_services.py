@@ -17,6 +17,7 @@ _metrics_dir = None
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args):
     global _server
+    _own_services_per_xdist_worker()
     os.environ.setdefault("LOCAL_TOKEN_DELAY_MS", "2")
     # A test database file per run, so two runs on one checkout never share (and corrupt) it.
     os.environ.setdefault("SQLITE_TEST_DB", os.path.join(tempfile.gettempdir(), f"chat-test-{os.getpid()}.sqlite3"))
@@ -43,6 +44,8 @@ def pytest_load_initial_conftests(early_config, parser, args):
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         _metrics_dir = tempfile.mkdtemp(prefix="chat-test-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+        _OWNED.append("PROMETHEUS_MULTIPROC_DIR")
+        os.environ[_OWNED_VARIABLE] = ",".join(_OWNED)
     os.environ.setdefault("METRICS_TOKEN", "test-metrics-token")
     if os.environ.get("REDIS_URL"):
         return
@@ -50,6 +53,23 @@ def pytest_load_initial_conftests(early_config, parser, args):
 
     _server = start_redis()
     os.environ["REDIS_URL"] = _server.url
+    _OWNED.append("REDIS_URL")
+    os.environ[_OWNED_VARIABLE] = ",".join(_OWNED)
+
+
+# The variables this plugin chose itself rather than found set, so that an xdist worker (which
+# inherits the environment of the process that started it) chooses its own: two workers sharing
+# one Redis or one metrics directory would clear each other's caches and count each other's
+# requests. The database needs nothing: pytest-django gives each worker's test database a suffix.
+_OWNED_VARIABLE = "CHAT_TEST_SERVICES_CHOSEN"
+_OWNED: list[str] = []
+
+
+def _own_services_per_xdist_worker() -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    for name in filter(None, os.environ.pop(_OWNED_VARIABLE, "").split(",")):
+        os.environ.pop(name, None)
 
 
 def pytest_unconfigure(config):

@@ -7,6 +7,7 @@ variable set) before pytest-django sets Django up; a fixture would be too late.
 import os
 import shutil
 import tempfile
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 
@@ -66,10 +67,26 @@ _OWNED: list[str] = []
 
 
 def _own_services_per_xdist_worker() -> None:
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
         return
-    for name in filter(None, os.environ.pop(_OWNED_VARIABLE, "").split(",")):
+    owned = set(filter(None, os.environ.pop(_OWNED_VARIABLE, "").split(",")))
+    for name in owned:
         os.environ.pop(name, None)
+    if os.environ.get("REDIS_URL") and "REDIS_URL" not in owned:
+        # A Redis the caller chose: the workers share the server, each in a database of its own.
+        os.environ["REDIS_URL"] = worker_redis_url(os.environ["REDIS_URL"], worker)
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """`url` with the database number moved on by the worker's number plus one (gw0: 0 -> 1)."""
+    parts = urlsplit(url)
+    offset = int(worker.removeprefix("gw")) + 1
+    if parts.scheme == "unix":  # unix:///path/to/socket?db=N
+        query = dict(parse_qsl(parts.query))
+        query["db"] = str(int(query.get("db", 0)) + offset)
+        return f"unix://{parts.netloc}{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + offset}"))
 
 
 def pytest_unconfigure(config):

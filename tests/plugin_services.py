@@ -13,6 +13,12 @@ import pytest
 
 _server = None
 _metrics_dir = None
+# The variables this plugin chose itself rather than found set, so that an xdist worker (which
+# inherits the environment of the process that started it) chooses its own: two workers sharing
+# one Redis or one metrics directory would clear each other's caches and count each other's
+# requests. The database needs nothing: pytest-django gives each worker's test database a suffix.
+_OWNED_VARIABLE = "CHAT_TEST_SERVICES_CHOSEN"
+_OWNED: list[str] = []
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -44,26 +50,20 @@ def pytest_load_initial_conftests(early_config, parser, args):
     global _metrics_dir
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         _metrics_dir = tempfile.mkdtemp(prefix="chat-test-metrics-")
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-        _OWNED.append("PROMETHEUS_MULTIPROC_DIR")
-        os.environ[_OWNED_VARIABLE] = ",".join(_OWNED)
+        _choose("PROMETHEUS_MULTIPROC_DIR", _metrics_dir)
     os.environ.setdefault("METRICS_TOKEN", "test-metrics-token")
     if os.environ.get("REDIS_URL"):
         return
     from scripts.redis_server import start_redis
 
     _server = start_redis()
-    os.environ["REDIS_URL"] = _server.url
-    _OWNED.append("REDIS_URL")
+    _choose("REDIS_URL", _server.url)
+
+
+def _choose(name: str, value: str) -> None:
+    os.environ[name] = value
+    _OWNED.append(name)
     os.environ[_OWNED_VARIABLE] = ",".join(_OWNED)
-
-
-# The variables this plugin chose itself rather than found set, so that an xdist worker (which
-# inherits the environment of the process that started it) chooses its own: two workers sharing
-# one Redis or one metrics directory would clear each other's caches and count each other's
-# requests. The database needs nothing: pytest-django gives each worker's test database a suffix.
-_OWNED_VARIABLE = "CHAT_TEST_SERVICES_CHOSEN"
-_OWNED: list[str] = []
 
 
 def _own_services_per_xdist_worker() -> None:

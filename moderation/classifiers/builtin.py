@@ -9,7 +9,7 @@ docs/moderation.md for the model card.
 Two models score a message. The shipped model gives every output; then the flag model, the same
 recipe over an encoder fine-tuned on the same texts (`flag_model.json.gz`, with its own adapter,
 so a second encoder), scores `abuse` and `harmful_request` (`FLAG_OUTPUTS`), and each of those
-is the mean of the two models' scores: the fine-tuned one tells them from their alarming-but-safe
+is the mean of the two models' scores, flagged at a line of its own (`JOINED_LINES`): the fine-tuned one tells them from their alarming-but-safe
 look-alikes far better on the data's kind of text, but is surer of its mistakes on chat it was not
 trained on ("Write a murder mystery where the butler is innocent": harmful_request 0.94), and the
 mean keeps most of the gain without them. The veto, the support lines and `end_request` stay the
@@ -32,7 +32,7 @@ import numpy as np
 from moderation.classifiers import encoder as encoder_module
 from moderation.classifiers import readings, sentences
 from moderation.classifiers.base import FLAG_THRESHOLD, LABELS, Assessment, Thresholds
-from moderation.classifiers.model import ARTIFACT_PATH, FLAG_ARTIFACT_PATH, OUTPUTS, Model
+from moderation.classifiers.model import ARTIFACT_PATH, FLAG_ARTIFACT_PATH, OUTPUTS, Model, rescale
 
 BACKEND = "builtin"
 
@@ -63,6 +63,14 @@ _FLAG_COLUMNS = [OUTPUTS.index(output) for output in FLAG_OUTPUTS]
 # In cross-validation, leaving those texts to the shipped model (half of them) moved no figure,
 # and it keeps a message's cost within budget (docs/benchmarks.md).
 FLAG_MODEL_FLOOR = 0.05
+# Where the mean of the two models flags, on their rescaled scores (0.5: each model's own line).
+# Two models each at its own line flag too much that only looks alarming (counter-speech quoting
+# hate, "Explain SQL injection so I can protect my web app"); these lines, picked on this recipe's
+# out-of-fold rows as the fewest such flags that keep recall at 0.88 and precision at 0.90, cut them
+# from 11.0 % to 6.8 % (lines picked out of fold) for 1 point of abuse recall and 4.5 of
+# harmful-request recall (docs/moderation.md, "The joined lines"). Pick them again whenever either
+# model is retrained.
+JOINED_LINES = {"abuse": 0.58, "harmful_request": 0.70}
 
 _lock = threading.Lock()
 _model: Model | None = None
@@ -207,10 +215,11 @@ def hears_flag_model(row: np.ndarray) -> bool:
 
 def with_flags(row: np.ndarray, flag_row: np.ndarray) -> np.ndarray:
     """The shipped model's `row` with FLAG_OUTPUTS the mean of its scores and the flag model's
-    `flag_row` (the message as written: the readings only ever raise the risk outputs). Both are
-    rescaled, so the mean is over the line when the two are, on average."""
+    `flag_row` (the message as written: the readings only ever raise the risk outputs), rescaled
+    so that JOINED_LINES land on the shared line, 0.5."""
     combined = np.array(row, dtype=float, copy=True)
-    combined[_FLAG_COLUMNS] = (combined[_FLAG_COLUMNS] + np.asarray(flag_row)[_FLAG_COLUMNS]) / 2
+    for output, column in zip(FLAG_OUTPUTS, _FLAG_COLUMNS):
+        combined[column] = rescale((combined[column] + float(flag_row[column])) / 2, JOINED_LINES[output])
     return combined
 
 

@@ -133,7 +133,6 @@ def test_a_risk_said_with_emoji_gets_the_support_reply(text: str) -> None:
         [*TWENTY_EIGHTH_SET_EMOJI_ORDINARY, *HELD_OUT_EMOJI_ORDINARY],
         {
             "took my vitamins \U0001f48a and went for a run": "read \"took my vitamins pills\": self_harm 0.70",
-            "that joke \U0001f480\U0001f480\U0001f480 i'm dead": "flagged abuse (0.57) (the mean with the fine-tuned flag model; the shipped model alone did not flag it)",
         },
     ),
 )

@@ -47,9 +47,29 @@ def test_the_flags_hear_both_models_and_the_risk_outputs_only_the_shipped_one() 
     np.testing.assert_allclose(combined[:, OTHERS], shipped[:, OTHERS], atol=1e-5)
     heard = shipped[:, FLAGS].max(axis=1) >= builtin.FLAG_MODEL_FLOOR
     assert heard.any() and not heard.all(), "TEXTS hold messages on both sides of the floor"
-    expected = np.where(heard[:, None], (shipped[:, FLAGS] + fine_tuned[:, FLAGS]) / 2, shipped[:, FLAGS])
+    lines = np.array([builtin.JOINED_LINES[output] for output in builtin.FLAG_OUTPUTS])
+    mean = (shipped[:, FLAGS] + fine_tuned[:, FLAGS]) / 2
+    joined = np.where(mean < lines, 0.5 * mean / lines, 0.5 + 0.5 * (mean - lines) / (1 - lines))
+    expected = np.where(heard[:, None], joined, shipped[:, FLAGS])
     np.testing.assert_allclose(combined[:, FLAGS], expected, atol=1e-5)
     assert not np.allclose(shipped[:, FLAGS], fine_tuned[:, FLAGS]), "the two models differ: the test can tell them apart"
+
+
+@pytest.mark.parametrize("output", builtin.FLAG_OUTPUTS)
+def test_the_two_models_flag_a_message_only_when_their_mean_passes_the_joined_line(output) -> None:
+    """Both models just over their own lines is not a flag: that is where the alarming-but-safe
+    look-alikes sit. Both well over them is."""
+    column, line = OUTPUTS.index(output), builtin.JOINED_LINES[output]
+    assert line > 0.5
+
+    def joined(score: float) -> float:
+        row = np.full(len(OUTPUTS), 0.1)
+        row[column] = score
+        return float(builtin.with_flags(row, row)[column])
+
+    assert joined(0.5) < 0.5 and joined((0.5 + line) / 2) < 0.5
+    assert joined(line) == pytest.approx(0.5) and joined(0.95) > 0.9
+    assert joined(0.0) == 0.0 and joined(1.0) == 1.0
 
 
 def test_with_the_setting_off_every_output_is_the_shipped_models(flags_off) -> None:

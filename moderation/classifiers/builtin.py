@@ -9,14 +9,15 @@ docs/moderation.md for the model card.
 Two models score a message. The shipped model gives every output; then the flag model, the same
 recipe over an encoder fine-tuned on the same texts (`flag_model.json.gz`, with its own adapter,
 so a second encoder), scores `abuse` and `harmful_request` (`FLAG_OUTPUTS`), and each of those
-is the mean of the two models' scores, flagged at a line of its own (`JOINED_LINES`): the fine-tuned one tells them from their alarming-but-safe
-look-alikes far better on the data's kind of text, but is surer of its mistakes on chat it was not
-trained on ("Write a murder mystery where the butler is innocent": harmful_request 0.94), and the
-mean keeps most of the gain without them. The veto, the support lines and `end_request` stay the
-shipped model's alone: the fine-tuned encoder loses risk texts the shipped one holds, and its
-end_request line once ended a benign chat (docs/moderation.md, "Flags from the fine-tuned
-encoder"). `configure(fine_tuned_flags=False)` (setting MODERATION_FINE_TUNED_FLAGS) leaves
-every output to the shipped model and saves the second encoder's memory.
+is the mean of the two models' scores, flagged at a line of its own (`JOINED_LINES`): the
+fine-tuned one tells them from their alarming-but-safe look-alikes far better on the data's kind
+of text, but is surer of its mistakes on chat it was not trained on ("Write a murder mystery where
+the butler is innocent": harmful_request 0.94), and the mean keeps most of the gain without them.
+The veto, the support lines and `end_request` stay the shipped model's alone: the fine-tuned
+encoder loses risk texts the shipped one holds, and its end_request line once ended a benign chat
+(docs/moderation.md, "Flags from the fine-tuned encoder"). `configure(fine_tuned_flags=False)`
+(setting MODERATION_FINE_TUNED_FLAGS) leaves every output to the shipped model and saves the
+second encoder's memory.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from chatsite.errors import DomainError
+from chatsite.patches.redis_pipelining import UNREAD_LIMIT
 from conversations import pipeline, replies, services
 from conversations.models import Message
 from conversations.providers import ProviderResult
@@ -110,14 +111,18 @@ class StoppedPartWay(LocalProvider):
         yield ProviderResult(text="never saved", tool_calls=[])
 
 
-def test_a_reply_stopped_while_written_stops_within_a_token_or_two_and_keeps_its_text(owner, monkeypatch):
+def test_a_reply_stopped_while_written_stops_part_way_and_keeps_its_text(owner, monkeypatch):
+    """The worker sees Stop once Redis's answer to a token's EXISTS has arrived: a token or two
+    later on an idle machine, but on a busy one (a CI run with every core taken) it was 10 tokens.
+    What the design guarantees is the held connection's limit: with UNREAD_LIMIT answers unread
+    (two per token) it waits for them, so the worker stops within UNREAD_LIMIT / 2 tokens."""
     _, reply = send(owner, "Tell me a long story")
     provider = StoppedPartWay(reply.pk)
     monkeypatch.setattr(pipeline, "get_provider", lambda name: provider)
 
     assert pipeline.generate(str(reply.pk), retries_left=1) == "stopped"
 
-    assert provider.yielded <= StoppedPartWay.stop_before + 1, f"{provider.yielded} words written after Stop"
+    assert provider.yielded <= StoppedPartWay.stop_before + UNREAD_LIMIT // 2, f"{provider.yielded} words written after Stop"
     reply.refresh_from_db()
     streamed = events(reply.pk)
     written = "".join(data["text"] for event, data in streamed if event == "token")
